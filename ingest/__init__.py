@@ -1,0 +1,1 @@
+"""Ingestion: files and URLs -> Document -> Chunk -> vectors -> the index."""

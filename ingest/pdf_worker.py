@@ -1,0 +1,36 @@
+"""Child process: extract PDF text per page and print it as JSON (run with resource limits)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def main(path: str) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                print(json.dumps({"error": "encrypted PDF (password protected); save an "
+                                           "unprotected copy and ingest that"}))
+                return 0
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        print(json.dumps({"error": f"corrupt or unreadable PDF ({type(exc).__name__})"}))
+        return 0
+    except Exception as exc:  # pypdf raises many types on damaged files
+        print(json.dumps({"error": f"corrupt or unreadable PDF ({type(exc).__name__})"}))
+        return 0
+    print(json.dumps({"pages": pages, "title": (reader.metadata or {}).get("/Title") or ""}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

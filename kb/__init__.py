@@ -1,0 +1,1 @@
+"""Core library: settings, records, embedding, the index, retrieval and cited answers."""

@@ -1,0 +1,149 @@
+"""Records that cross module boundaries: Document, Chunk, Hit, Citation, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publication a document draws on."""
+
+    cite: str
+    authors: str
+    year: int | None
+    title: str
+    outlet: str = ""
+    doi: str = ""
+    url: str = ""
+
+    @property
+    def link(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+    def reference(self) -> str:
+        parts = [self.authors, f"({self.year})" if self.year else "", self.title, self.outlet]
+        ref = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+        if self.doi:
+            ref += f". doi:{self.doi}"
+        elif self.url:
+            ref += f". {self.url}"
+        return ref
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned document ready for chunking."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str  # path or URL it came from
+    topics: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    evidence_type: str = ""
+    as_of: str = ""
+    summary: str = ""
+    sources: tuple[Source, ...] = ()
+    page_starts: tuple[int, ...] = ()  # PDF: character offset where each page begins
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, within the model's word-piece limit."""
+
+    chunk_id: str
+    doc_id: str
+    n: int
+    text: str
+    title: str
+    section: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]  # spans relative to `text`
+    topics: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    evidence_type: str = ""
+    as_of: str = ""
+    sources: tuple[Source, ...] = ()
+    source: str = ""
+    page: int | None = None
+    doc_hash: str = ""
+    n_chunks: int = 0
+
+    def embed_text(self) -> str:
+        """What the model sees: title and section give the passage its context."""
+        head = " > ".join(p for p in (self.title, self.section) if p)
+        return f"{head}\n{self.text}" if head else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the dense cosine that gates abstention."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    sentence_vectors: Any = None  # np.ndarray [n_sentences, dim] or None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    source: str
+    link: str
+    evidence_type: str
+    as_of: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    safety: str | None
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Hit, ...] = ()
+    notice: str = ""
+    disclaimer: str = ""
+    mode: str = "extractive"
+    timings_ms: dict = field(default_factory=dict)
+    nearest_topics: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "safety": self.safety,
+            "mode": self.mode,
+            "notice": self.notice,
+            "disclaimer": self.disclaimer,
+            "nearest_topics": list(self.nearest_topics),
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [
+                {
+                    "chunk_id": h.chunk.chunk_id,
+                    "doc_id": h.chunk.doc_id,
+                    "score": round(h.score, 6),
+                    "text": h.chunk.text,
+                }
+                for h in self.retrieved
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
