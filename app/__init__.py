@@ -1,1 +1,1 @@
-"""app package."""
+"""The edges people touch: the `kb` command and the Gradio chat."""

