@@ -1,7 +1,9 @@
-"""Chunking (pure): headings -> sections -> paragraphs -> sentences, within the model's limit.
+"""Chunking (pure): headings -> sections -> sentences packed within the model's word-piece limit.
 
-Wraps LangChain's RecursiveCharacterTextSplitter, with sentence ends as its finest separator so a
-chunk never ends mid-sentence, and the model's own tokenizer as the length function.
+Sentences are packed greedily with the model's own tokenizer as the measure, so a chunk never
+ends mid-sentence and its character offsets are exact. (LangChain's RecursiveCharacterTextSplitter
+was tried first: its start_index is found with str.find and lands on the wrong occurrence of
+repeated text, which breaks citation offsets.)
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from kb.records import Chunk, Document
 
-CHUNKER_VERSION = "sections-sentences-v1"
+CHUNKER_VERSION = "sections-sentences-v2"
 MODEL_LIMIT = 256  # word pieces, [CLS] and [SEP] included
 TARGET_TOKENS = 180  # passages this size give precise citations and stay well inside the limit
 OVERLAP_TOKENS = 30
@@ -30,8 +30,8 @@ _ABBREVIATIONS = "".join(
         " pp.", " p.",
     )
 )
-SENTENCE_END = rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]])){_ABBREVIATIONS}\s+(?=[\"'“‘(\[A-Z0-9])"
-_SENTENCE_END = re.compile(SENTENCE_END)
+_SENTENCE_END_PATTERN = rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]])){_ABBREVIATIONS}\s+(?=[\"'“‘(\[A-Z0-9])"
+_SENTENCE_END = re.compile(_SENTENCE_END_PATTERN)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|^\s*>\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
@@ -78,41 +78,60 @@ def document_hash(doc: Document) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def _splitter(count_tokens: Callable[[str], int], size: int) -> RecursiveCharacterTextSplitter:
-    return RecursiveCharacterTextSplitter(
-        separators=["\n\n", "\n", SENTENCE_END],
-        is_separator_regex=True,
-        keep_separator="end",
-        chunk_size=size,
-        chunk_overlap=min(OVERLAP_TOKENS, size // 4),
-        length_function=count_tokens,
-        add_start_index=True,
-        strip_whitespace=True,
-    )
-
-
-def _fit(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
-    """Spans of `text` each within `budget` tokens: whole sentences, words only for a giant one."""
+def _word_pieces(text: str, start: int, end: int, budget: int,
+                 count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
+    """Split one over-long sentence at word boundaries into spans within `budget` tokens."""
     pieces: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
-        if count_tokens(text[s:e]) <= budget:
-            pieces.append((s, e))
-            continue
-        words = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
-        cur = words[0][0]
-        for i, (ws, we) in enumerate(words):
-            if count_tokens(text[cur:we]) > budget:
-                end = words[i - 1][1] if i else we
-                pieces.append((cur, end))
-                cur = ws if i else we
-        pieces.append((cur, e))
-    merged: list[tuple[int, int]] = []
-    for s, e in pieces:
-        if merged and count_tokens(text[merged[-1][0]:e]) <= budget:
-            merged[-1] = (merged[-1][0], e)
+    cur, used, prev_end = None, 0, start
+    for m in re.finditer(r"\S+", text[start:end]):
+        ws, we = start + m.start(), start + m.end()
+        n = count_tokens(text[ws:we])
+        if cur is not None and used + n > budget:
+            pieces.append((cur, prev_end))
+            cur, used = None, 0
+        if cur is None:
+            cur = ws
+        used += n
+        prev_end = we
+    if cur is not None:
+        pieces.append((cur, prev_end))
+    return pieces
+
+
+def pack_sentences(text: str, start: int, end: int, budget: int,
+                   count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
+    """Greedy packing of whole sentences of text[start:end] into spans within `budget` tokens.
+
+    Word pieces add up across white space, so a span's size is the sum of its sentences' sizes.
+    The next span repeats the previous one's last sentences up to OVERLAP_TOKENS.
+    """
+    units: list[tuple[int, int, int]] = []  # (start, end, tokens)
+    for s, e in sentence_spans(text[start:end]):
+        s, e = s + start, e + start
+        n = count_tokens(text[s:e])
+        if n <= budget:
+            units.append((s, e, n))
         else:
-            merged.append((s, e))
-    return merged
+            units += [(a, b, count_tokens(text[a:b]))
+                      for a, b in _word_pieces(text, s, e, budget, count_tokens)]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        j, used = i, 0
+        while j < len(units) and used + units[j][2] <= budget:
+            used += units[j][2]
+            j += 1
+        j = max(j, i + 1)
+        spans.append((units[i][0], units[j - 1][1]))
+        if j >= len(units):
+            break
+        # Step back over trailing sentences that fit the overlap, never to where we began.
+        back, overlap = j, 0
+        while back - 1 > i and overlap + units[back - 1][2] <= OVERLAP_TOKENS:
+            back -= 1
+            overlap += units[back][2]
+        i = back
+    return spans
 
 
 def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list[Chunk]:
@@ -123,14 +142,8 @@ def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list
         head = " > ".join(p for p in (doc.title, section) if p)
         budget = MODEL_LIMIT - count_tokens(head + "\n") - 2 - 4  # specials, safety margin
         size = max(32, min(TARGET_TOKENS, budget))
-        body = doc.text[s_start:s_end]
-        for piece in _splitter(count_tokens, size).create_documents([body]):
-            start = s_start + piece.metadata["start_index"]
-            text = piece.page_content
-            if count_tokens(text) <= budget:
-                raw.append((section, start, start + len(text)))
-            else:  # a sentence longer than the limit: split it at words
-                raw += [(section, start + a, start + b) for a, b in _fit(text, budget, count_tokens)]
+        raw += [(section, a, b) for a, b in pack_sentences(doc.text, s_start, s_end, size,
+                                                           count_tokens)]
     chunks = []
     for n, (section, start, end) in enumerate(raw):
         text = doc.text[start:end]

@@ -59,6 +59,13 @@ def _is_menu_item(line: str) -> bool:
     return bool(_BULLET.match(line)) and len(_BULLET.sub("", line).split()) <= 4
 
 
+def _is_breadcrumb(line: str) -> bool:
+    """'Home > Health > Mental Health' or 'Home Health Mental Health'."""
+    words = [w for w in re.split(r"\s+|[>/»›|]", line) if w]
+    return (len(words) <= 10 and words[0] == "Home" and not line.endswith((".", "?", "!"))
+            and all(w[0].isupper() or w in ("&", "and", "of") for w in words))
+
+
 def strip_furniture(text: str) -> str:
     """Drop menus, share/sign-in/subscribe prompts, cookie notices and related-article tails."""
     lines = text.split("\n")
@@ -70,7 +77,8 @@ def strip_furniture(text: str) -> str:
         if stripped and _TAIL.match(stripped) and words_seen > 0.4 * total_words:
             break
         words_seen += len(stripped.split())
-        if stripped and (_FURNITURE.match(stripped) or _is_menu_item(stripped)):
+        if stripped and (_FURNITURE.match(stripped) or _is_menu_item(stripped)
+                         or _is_breadcrumb(stripped)):
             continue
         if stripped and kept and stripped == kept[-1].strip():
             continue  # repeated line (logos, captions printed twice)
@@ -78,7 +86,8 @@ def strip_furniture(text: str) -> str:
             continue
         kept.append(line)
     # Drop leading runs of very short lines (site name, section crumbs) before the first paragraph.
-    while kept and (not kept[0].strip() or (len(kept[0].split()) <= 3 and not kept[0].rstrip().endswith((".", "?", "!")))):
+    while kept and (not kept[0].strip() or (len(kept[0].split()) <= 3
+                                             and not kept[0].rstrip().endswith((".", "?", "!")))):
         kept.pop(0)
     return "\n".join(kept)
 

@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Sequence
 
-
 from kb import answer as extractive
 from kb import safety, store
 from kb.config import Settings

@@ -64,7 +64,7 @@ _DOSING = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b(?:rave|party|festival|for fun|get high|recreational(?:ly)?)\b[^?.!]{{0,50}}{_DRUG}",
     rf"\b(?:safe|safest|right|best|max(?:imum)?) (?:dose|amount|dosage)\b[^?.!]{{0,30}}(?:for me|"
     rf"to take|{_ME})",
-    rf"\btest (?:my|the|our) (?:molly|mdma|ecstasy|pills?)\b",
+    r"\btest (?:my|the|our) (?:molly|mdma|ecstasy|pills?)\b",
 )]
 
 

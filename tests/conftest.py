@@ -1,0 +1,69 @@
+"""Shared fixtures: real model, real Chroma on temp dirs, the bundled knowledge base indexed once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+from kb.config import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    """No test touches a developer's index: KB_DATA_DIR points into the test's own tmp dir."""
+    for key in list(os.environ):
+        if key.startswith("KB_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "kbdata"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from kb.embed import get_embedder
+
+    return get_embedder()
+
+
+@pytest.fixture(scope="session")
+def kb_index(tmp_path_factory, embedder) -> Path:
+    """The bundled knowledge base ingested once per session; treat it as read-only."""
+    from ingest.pipeline import run_ingest
+
+    data_dir = tmp_path_factory.mktemp("kb_index")
+    report = run_ingest(Settings(data_dir=data_dir), None, embedder, progress=False)
+    assert report.ingested >= 24 and not report.skipped, report.summary()
+    return data_dir
+
+
+@pytest.fixture
+def kb_copy(kb_index, tmp_path) -> Settings:
+    """A private, writable copy of the session index."""
+    target = tmp_path / "kbcopy"
+    shutil.copytree(kb_index, target)
+    return Settings(data_dir=target)
+
+
+@pytest.fixture(scope="session")
+def assistant(kb_index, embedder):
+    from kb.assistant import build_assistant
+
+    return build_assistant(Settings(data_dir=kb_index), embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,86 @@
+"""Cleaning and chunking on fixtures (pure functions, real tokenizer)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from conftest import DATA
+
+from ingest.chunk import MODEL_LIMIT, sentence_spans, split_into_chunks, split_sections
+from ingest.clean import clean_text, normalise_text
+from ingest.load import document_from_text
+from kb.records import Document
+
+
+def test_scraped_text_loses_furniture_and_keeps_the_article():
+    cleaned = clean_text((DATA / "scraped-article.txt").read_text(), scraped=True)
+    for furniture in ("Sign In", "Subscribe", "Share on Facebook", "Photo credit", "cookies",
+                      "RELATED ARTICLES", "houseplants", "Privacy Policy", "Welcome Back",
+                      "Forgotten Password", "Menu", "Home Health", "Do not sell"):
+        assert furniture.lower() not in cleaned.lower(), furniture
+    assert "A survey of 310 hospital nurses" in cleaned
+    assert "Ratings fell by an average of 2.4 points." in cleaned
+    assert "sleeping longer on their days off" in cleaned
+    assert "\u200b" not in cleaned
+
+
+def test_html_main_content_is_extracted():
+    doc = document_from_text((DATA / "scraped-article.html").read_text(), ".html", "g", "g", "g")
+    assert doc.title.startswith("Quiet gardens help nurses")
+    assert "Ratings fell by an average of 2.4 points." in doc.text
+    for furniture in ("Accept all cookies", "houseplants", "Privacy Policy", "Sign in"):
+        assert furniture not in doc.text
+
+
+def test_normalise_text_nfc_controls_and_whitespace():
+    raw = "Cafe\u0301\u00a0 bar\u200b\u00ad\x07\n\n\n\nnext\tline  end\ufeff"
+    out = normalise_text(raw)
+    assert out == "Café bar\n\nnext line end"
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_sentence_spans_respect_abbreviations_and_bullets():
+    text = ("In the trial (Mitchell et al. 2021), 67% vs. 32% responded. The U.S. FDA declined.\n"
+            "- A bullet sentence here. And another one.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "In the trial (Mitchell et al. 2021), 67% vs. 32% responded.",
+        "The U.S. FDA declined.", "A bullet sentence here.", "And another one."]
+
+
+def test_sections_follow_heading_paths():
+    text = "## Results\nA.\n### Safety\nB.\n## Limits\nC."
+    assert [s for s, _, _ in split_sections(text)] == ["Results", "Results > Safety", "Limits"]
+
+
+def _doc(text: str) -> Document:
+    return Document(doc_id="d", title="A title", text=text, source="d.md", topics=("efficacy",))
+
+
+def test_chunks_fit_the_model_and_never_end_mid_sentence(embedder):
+    sentence = "Participants in the fixture study reported steady improvements over many months."
+    text = "## Results\n" + " ".join(f"{sentence[:-1]} number {i}." for i in range(120))
+    chunks = split_into_chunks(_doc(text), embedder.count_tokens)
+    assert len(chunks) > 3
+    for c in chunks:
+        assert embedder.count_tokens(c.embed_text()) <= MODEL_LIMIT
+        assert c.text.endswith(".")
+        assert text[c.start:c.end] == c.text
+        assert c.section == "Results"
+        assert [c.text[s:e] for s, e in c.sentences][0].startswith("Participants")
+    # a little overlap between neighbours
+    assert any(a.end > b.start for a, b in zip(chunks, chunks[1:]))
+
+
+def test_a_giant_sentence_is_split_at_words_within_the_limit(embedder):
+    text = "## Wall\n" + " ".join(["word"] * 900) + "."
+    chunks = split_into_chunks(_doc(text), embedder.count_tokens)
+    assert len(chunks) >= 3
+    assert all(embedder.count_tokens(c.embed_text()) <= MODEL_LIMIT for c in chunks)
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+
+
+def test_chunk_ids_are_stable(embedder):
+    text = "## A\nOne sentence here is fine.\n\n## B\nAnother sentence is here too."
+    first = [c.chunk_id for c in split_into_chunks(_doc(text), embedder.count_tokens)]
+    again = [c.chunk_id for c in split_into_chunks(_doc(text), embedder.count_tokens)]
+    assert first == again == ["d#0", "d#1"]
