@@ -70,6 +70,15 @@ def split_sections(text: str) -> list[tuple[str, int, int]]:
     return sections
 
 
+def _sections(doc: Document) -> list[tuple[str, int, int]]:
+    """Markdown headings give sections; a PDF's pages do, so no chunk straddles two pages."""
+    if not doc.page_starts:
+        return split_sections(doc.text)
+    bounds = [*doc.page_starts, len(doc.text)]
+    return [(f"page {i}", a, b) for i, (a, b) in enumerate(zip(bounds, bounds[1:]), 1)
+            if doc.text[a:b].strip()]
+
+
 def document_hash(doc: Document) -> str:
     """Changes when the text, the labels or the chunker change: then the document is re-embedded."""
     labels = [doc.title, doc.topics, doc.populations, doc.evidence_type, doc.as_of,
@@ -138,7 +147,7 @@ def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list
     """Chunks of a document, each whose embedded text (title > section + passage) fits the model."""
     doc_hash = document_hash(doc)
     raw: list[tuple[str, int, int]] = []
-    for section, s_start, s_end in split_sections(doc.text):
+    for section, s_start, s_end in _sections(doc):
         head = " > ".join(p for p in (doc.title, section) if p)
         budget = MODEL_LIMIT - count_tokens(head + "\n") - 2 - 4  # specials, safety margin
         size = max(32, min(TARGET_TOKENS, budget))

@@ -209,5 +209,8 @@ def _shift(chunk: Chunk) -> list[tuple[int, int]]:
 
 def _reason(exc: KBError, item: Item) -> str:
     msg = str(exc)
-    prefix = (item.doc_id() if item.root else Path(item.location).name) + ": "
-    return msg[len(prefix):] if msg.startswith(prefix) else msg
+    name = item.doc_id() if item.root else Path(item.location).name
+    for prefix in (name + ": ", name + ", "):
+        if msg.startswith(prefix):
+            return msg.removeprefix(prefix)
+    return msg

@@ -50,7 +50,8 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
                 meta = yaml.safe_load(raw) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                line = mark.line + 2 if mark else 1
+                # Errors found at the end of the block point past it: clamp to its last line.
+                line = min(mark.line + 2, i) if mark else 1
                 problem = getattr(exc, "problem", None) or "invalid YAML"
                 raise FrontMatterError(f"{name}, line {line}: front matter is not valid YAML "
                                        f"({problem}); fix the YAML between the --- lines.") from None
