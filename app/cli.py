@@ -27,7 +27,19 @@ def _embedder():
     return get_embedder()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KBGroup(click.Group):
+    """Turns a KBError from any command into a one-line message and exit 1 (unless --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KBError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
 @click.version_option(package_name="mdma-access-kb")
 @click.pass_context
@@ -159,11 +171,6 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except KBError as exc:
-        if debug:
-            raise
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
     except Exception:
         if debug:
             raise
