@@ -81,6 +81,7 @@ def test_urls_are_fetched_checked_and_reported(server, tmp_path, embedder):
                                       "slow", "big", "big-undeclared", "loop", "missing")]
     report = run_ingest(settings, urls, embedder, progress=False)
     reasons = {url.rsplit("/", 1)[1]: why for url, why in report.skipped}
+    port = server.rsplit(":", 1)[1]
     assert reasons == {
         "image.png": f"{server}/image.png: content type image/png is not HTML, plain text, "
                      "markdown or PDF",
@@ -90,11 +91,9 @@ def test_urls_are_fetched_checked_and_reported(server, tmp_path, embedder):
         "loop": f"{server}/loop: more than 5 redirects",
         "missing": f"{server}/missing: HTTP 404",
         # the redirect lands on the article, which is already indexed under its own URL
-        "redirect": "same content as 127.0.0.1:%s/article.html; indexed once"
-                    % server.rsplit(":", 1)[1],
+        "redirect": f"same content as 127.0.0.1:{port}/article.html; indexed once",
     }
-    assert sorted(report.added) == sorted([f"127.0.0.1:{server.rsplit(':', 1)[1]}/article.html",
-                                           f"127.0.0.1:{server.rsplit(':', 1)[1]}/notes.txt"])
+    assert sorted(report.added) == [f"127.0.0.1:{port}/article.html", f"127.0.0.1:{port}/notes.txt"]
     chunks = store.load_chunks(store.open_collection(settings))
     article = [c for c in chunks if c.doc_id.endswith("article.html")]
     assert article[0].title.startswith("Quiet gardens help nurses")
