@@ -35,9 +35,14 @@ def _usable(sentence: str) -> bool:
     return len(words) >= 6 and not sentence.rstrip().endswith(":")
 
 
-def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float = 0.7,
+def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float = 0.85,
                      max_sentences: int = MAX_SENTENCES) -> list[tuple[int, int, float]]:
-    """(hit index, sentence index, relevance) chosen by MMR over sentence vectors."""
+    """(hit index, sentence index, relevance) chosen by MMR over sentence vectors.
+
+    Relevance weighs the sentence's cosine to the question and its passage's cosine equally; the
+    weights and lambda were picked on the default eval set (docs/answer-tuning.md has the sweep).
+    Adding word overlap with the question made the chosen quotes worse there.
+    """
     cands, vecs, rels = [], [], []
     for hi, hit in enumerate(hits):
         if hit.sentence_vectors is None:
@@ -47,7 +52,7 @@ def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float =
                 continue
             vec = hit.sentence_vectors[si]
             # The passage's own similarity keeps sentences in context of a relevant passage.
-            rel = 0.75 * float(vec @ query_vec) + 0.25 * float(hit.dense_score or 0.0)
+            rel = 0.5 * float(vec @ query_vec) + 0.5 * float(hit.dense_score or 0.0)
             cands.append((hi, si))
             vecs.append(vec)
             rels.append(rel)

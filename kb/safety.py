@@ -45,7 +45,10 @@ _CRISIS[1] = re.compile(r"\bend(?:ing)? (?:it all|my (?:own )?life)\b", re.IGNOR
 
 _DOSING = [re.compile(p, re.IGNORECASE) for p in (
     # buying, getting, making
-    rf"\b(?:buy|purchase|order|score|get hold of|source|find a dealer)\b[^?.!]{{0,40}}{_DRUG}",
+    # "buy" counts when someone asks how or where, or speaks of themselves ("people buy" does not)
+    rf"(?:{_ME}|\bwhere\b|\bhow\b|\bwho\b|\bsomeone\b)[^?.!]{{0,25}}\b(?:buy|purchase|order|score|"
+    rf"get hold of|source|find a dealer)\b[^?.!]{{0,40}}{_DRUG}",
+    rf"^(?:buy|purchase|order|score)\b[^?.!]{{0,40}}{_DRUG}",
     rf"\b(?:where|how) (?:can|do|could|to|would|should) (?:i |we |you |one )?(?:buy|get|order|find|"
     rf"score|purchase|obtain)\b[^?.!]{{0,40}}{_DRUG}",
     rf"\b(?:make|synthesi[sz]e|cook|manufacture|produce|extract)\b[^?.!]{{0,30}}{_DRUG}",

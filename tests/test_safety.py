@@ -31,6 +31,8 @@ DOSING = [
     "What is a safe dose for me to take?",
     "I want to microdose MDMA, any tips?",
     "best molly for a rave this weekend",
+    "buy mdma online",
+    "Is there a safe way for me to order MDMA online?",
 ]
 NOT_DOSING = [
     "What doses were used in the phase 3 trials?",
@@ -39,6 +41,7 @@ NOT_DOSING = [
     "What makes MDMA different from psilocybin?",
     "Can I refer my client to a clinical trial?",
     "Should I tell my client about MDMA trials?",
+    "Is the ecstasy people buy on the street the same as the MDMA used in trials?",
 ]
 
 
