@@ -112,11 +112,14 @@ def _sources(meta: dict, name: str) -> tuple[Source, ...]:
     for i, s in enumerate(raw, 1):
         if not isinstance(s, dict) or not s.get("title"):
             raise FrontMatterError(f"{name}: source {i} needs at least a `title`.")
+        url = str(s.get("url", "") or "")
+        if url and not url.startswith(("http://", "https://")):
+            raise FrontMatterError(f"{name}: source {i} url must start with http:// or https://")
         year = s.get("year")
         out.append(Source(cite=str(s.get("cite", "")), authors=str(s.get("authors", "")),
                           year=int(year) if isinstance(year, int) else None,
                           title=str(s["title"]), outlet=str(s.get("outlet", "")),
-                          doi=str(s.get("doi", "") or ""), url=str(s.get("url", "") or "")))
+                          doi=str(s.get("doi", "") or ""), url=url))
     return tuple(out)
 
 

@@ -182,3 +182,11 @@ def test_another_model_is_refused_with_reindex_required(corpus, settings, embedd
         run_ingest(settings, [str(corpus)], embedder, progress=False)
     with pytest.raises(ModelMismatchError, match="re-index required"):
         store.open_collection(settings, expect={"embedding_model": embedder.name})
+
+
+def test_a_source_link_that_is_not_http_is_refused(tmp_path, settings, embedder):
+    doc = tmp_path / "sneaky.md"
+    doc.write_text("---\ntitle: Sneaky\nsources:\n  - title: A paper\n    url: \"javascript:alert(1)\"\n"
+                   "---\n\n## Body\nA body long enough to be indexed if it were allowed in.\n")
+    report = run_ingest(settings, [str(doc)], embedder, progress=False)
+    assert report.skipped == [(str(doc), "source 1 url must start with http:// or https://")]
