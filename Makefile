@@ -39,7 +39,7 @@ test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check kb ingest app eval tests
+	$(BIN)/ruff check kb ingest app eval bench tests
 
 eval: index
 	$(BIN)/kb eval

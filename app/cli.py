@@ -24,7 +24,8 @@ def _settings(ctx: click.Context) -> Settings:
 def _embedder():
     from kb.embed import get_embedder
 
-    return get_embedder()
+    settings = _settings(click.get_current_context())
+    return get_embedder(settings.embed_backend, settings.models_dir)
 
 
 class KBGroup(click.Group):

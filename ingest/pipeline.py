@@ -86,10 +86,8 @@ def _stored_documents(col) -> dict[str, _Stored]:
     return dict(docs)
 
 
-def _write_document(col, chunks: list[Chunk], vectors, sentence_vecs, stored: _Stored | None,
-                    content_hash: str) -> int:
-    """Upsert a document's chunks, then delete its leftover ids; returns chunks removed."""
-    store.upsert_chunks(col, chunks, vectors, sentence_vecs, extra={"content_hash": content_hash})
+def _delete_leftovers(col, chunks: list[Chunk], stored: _Stored | None) -> int:
+    """After a document's chunks are upserted, delete its ids that are gone; returns how many."""
     new_ids = {c.chunk_id for c in chunks}
     stale = sorted((stored.ids if stored else set()) - new_ids)
     store.delete_ids(col, stale)
@@ -132,14 +130,14 @@ def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
                 sentence_vecs.extend(s)
                 bar.update(len(v))
             bar.close()
-            pos = 0
+            # One upsert for all pending documents: each Chroma write commits to disk, and a
+            # write per document cost as much as embedding them (see docs/benchmarks.md).
+            store.upsert_chunks(col, [c for _, chunks in pending for c in chunks], vectors,
+                                sentence_vecs, extras=[{"content_hash": doc.content_hash}
+                                                       for doc, chunks in pending for _ in chunks])
             for doc, chunks in pending:
-                n = len(chunks)
-                report.chunks_removed += _write_document(
-                    col, chunks, vectors[pos:pos + n], sentence_vecs[pos:pos + n],
-                    stored.get(doc.doc_id), doc.content_hash)
-                report.chunks_added += n
-                pos += n
+                report.chunks_removed += _delete_leftovers(col, chunks, stored.get(doc.doc_id))
+                report.chunks_added += len(chunks)
             pending.clear()
 
         for item in tqdm(items, desc="documents", unit="doc", disable=not progress):

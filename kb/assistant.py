@@ -108,11 +108,11 @@ def _ms(since: float) -> float:
 
 def build_assistant(settings: Settings, embedder=None, chat_model=None) -> Assistant:
     """Wire an Assistant from settings (the model is loaded once per process)."""
-    from kb.embed import MODEL_NAME, get_embedder
+    from kb.embed import get_embedder
 
-    embedder = embedder or get_embedder()
+    embedder = embedder or get_embedder(settings.embed_backend, settings.models_dir)
     retriever = Retriever(
-        lambda: store.open_collection(settings, expect={"embedding_model": MODEL_NAME}),
+        lambda: store.open_collection(settings, expect={"embedding_model": embedder.name}),
         embedder, check_every_s=settings.index_check_s)
     retriever.refresh(force=True)
     if chat_model is None and settings.llm:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     pdf_timeout_s: float = Field(60.0, gt=0, description="Time limit for parsing one PDF.")
     pdf_memory_mb: int = Field(1024, gt=64, description="Memory limit for the PDF parser.")
     embed_batch_size: int = Field(32, ge=1, le=512)
+    embed_backend: Literal["torch", "onnx-int8"] = Field(
+        "torch", description="torch, or onnx-int8 (quantised ONNX export; needs its own index).")
     llm: str | None = Field(None, description="provider:model for LangChain init_chat_model.")
     llm_timeout_s: float = Field(30.0, gt=0)
     host: str = Field("127.0.0.1", description="Address the chat binds to.")
@@ -45,6 +48,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def feedback_path(self) -> Path:

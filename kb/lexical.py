@@ -38,12 +38,16 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k rows with a positive score, optionally restricted to `allowed` (bool mask)."""
-        scores = self.scores(query)
-        if allowed is not None and scores.size:
-            scores = np.where(allowed, scores, 0.0)
-        if not scores.size:
-            return []
-        k = min(k, scores.size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return top_rows(self.scores(query), k, allowed)
+
+
+def top_rows(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """The k best (row, score) pairs with a positive score, best first; `allowed` masks rows."""
+    if allowed is not None and scores.size:
+        scores = np.where(allowed, scores, 0.0)
+    if not scores.size or k <= 0:
+        return []
+    k = min(k, scores.size)
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]

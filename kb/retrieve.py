@@ -1,10 +1,12 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 results fused by reciprocal rank into list[Hit]."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused (z-score convex or RRF) into list[Hit]."""
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,11 +14,15 @@ import numpy as np
 
 from kb import store
 from kb.errors import EmptyIndexError
-from kb.fusion import fuse_rankings
-from kb.lexical import LexicalIndex
+from kb.fusion import fuse_rankings, fuse_scores
+from kb.lexical import LexicalIndex, top_rows
 from kb.records import Chunk, Hit
 
 MODES = ("hybrid", "dense", "bm25")
+FUSIONS = ("convex", "rrf")
+# BM25's share in convex fusion: best on the default eval set and on SciFact dev with passages
+# (docs/benchmarks.md, BEIR section).
+DEFAULT_ALPHA = 0.3
 
 
 @dataclass(frozen=True)
@@ -55,27 +61,50 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85) -> list[Hit]:
-    """Drop a hit whose words overlap a better hit's by `threshold` (Jaccard) or more."""
-    kept: list[tuple[Hit, set[str]]] = []
-    for hit in hits:
-        words = _words(hit.chunk.text)
-        if any(len(words & w) / max(len(words | w), 1) >= threshold for _, w in kept):
+def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85,
+                             limit: int | None = None) -> list[Hit]:
+    """Drop a hit whose words overlap a better hit's by `threshold` (Jaccard) or more.
+
+    Stops once `limit` hits are kept. Only pairs that pass the exact prefix filter of set-similarity
+    joins are compared: two sets with Jaccard >= t share a word among the first n - ceil(t * n) + 1
+    words of each, in one fixed order (rarest first), so a few hundred hits stay cheap.
+    """
+    sets = [_words(h.chunk.text) for h in hits]
+    df = Counter(w for words in sets for w in words)
+    kept: list[int] = []
+    by_word: dict[str, list[int]] = {}
+    for i, words in enumerate(sets):
+        if limit is not None and len(kept) >= limit:
+            break
+        cut = len(words) - math.ceil(threshold * len(words)) + 1 if words else 0
+        prefix = sorted(words, key=lambda w: (df[w], w))[:cut]
+        near = {j for w in prefix for j in by_word.get(w, ())}
+        if any(len(words & sets[j]) / max(len(words | sets[j]), 1) >= threshold for j in near):
             continue
-        kept.append((hit, words))
-    return [h for h, _ in kept]
+        for w in prefix:
+            by_word.setdefault(w, []).append(i)
+        kept.append(i)
+    return [hits[i] for i in kept]
 
 
 class Retriever:
     """Searches one collection; rebuilds its BM25 view when the index version changes."""
 
     def __init__(self, open_collection: Callable[[], object], embedder, *,
-                 check_every_s: float = 2.0, candidates: int = 30,
-                 rrf_k: int = 60, weights: tuple[float, float] = (1.0, 1.0)) -> None:
+                 check_every_s: float = 2.0, candidates: int = 30, fusion: str = "convex",
+                 alpha: float = DEFAULT_ALPHA, rrf_k: int = 60,
+                 weights: tuple[float, float] = (1.0, 1.0)) -> None:
+        """`fusion` "convex": (1 - alpha) * z(cosine) + alpha * z(BM25) over the union of both
+        top-`candidates` lists; "rrf": reciprocal-rank fusion with `rrf_k` and (dense, BM25)
+        `weights`."""
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}")
         self._open = open_collection
         self.embedder = embedder
         self.check_every_s = check_every_s
         self.candidates = candidates
+        self.fusion = fusion
+        self.alpha = alpha
         self.rrf_k = rrf_k
         self.weights = weights
         self._lock = threading.Lock()
@@ -123,26 +152,32 @@ class Retriever:
                                              res["metadatas"][0], res["distances"][0], strict=True):
                 dense[cid] = (1.0 - float(dist), meta, text)
                 dense_ranking.append(cid)
-        lexical_ranking: list[str] = []
+        lexical: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
             allowed = None
             if filters != Filters():
                 allowed = np.array([filters.admits(c) for c in self.chunks], dtype=bool)
-            lexical_ranking = [self.chunks[i].chunk_id
-                               for i, _ in self._lexical.search(query, n, allowed)]
-        if mode == "hybrid":
+            lex_scores = self._lexical.scores(query)
+            lexical = {self.chunks[i].chunk_id: s for i, s in top_rows(lex_scores, n, allowed)}
+        lexical_ranking = list(lexical)
+        if mode == "hybrid" and self.fusion == "convex":
+            # Both sides need a score for every candidate: cosines for BM25-only candidates,
+            # BM25 for dense-only ones (zero when it shares no word with the query).
+            self._fetch([cid for cid in lexical if cid not in dense], qv, dense)
+            union = list(dict.fromkeys(dense_ranking + lexical_ranking))
+            fused = fuse_scores(
+                [{cid: dense[cid][0] for cid in union if cid in dense},
+                 {cid: float(lex_scores[self._row[cid]]) if cid in self._row else 0.0
+                  for cid in union}],
+                [1.0 - self.alpha, self.alpha])
+        elif mode == "hybrid":
             fused = fuse_rankings([dense_ranking, lexical_ranking], self.weights, self.rrf_k)
         else:
             ranking = dense_ranking or lexical_ranking
             fused = [(cid, 1.0 / (self.rrf_k + r)) for r, cid in enumerate(ranking, 1)]
         # Take a few extra so near-duplicate collapsing still leaves k.
         top = fused[: k * 2]
-        missing = [cid for cid, _ in top if cid not in dense]
-        if missing:
-            got = self.collection.get(ids=missing, include=["metadatas", "documents", "embeddings"])
-            for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
-                                            got["embeddings"], strict=True):
-                dense[cid] = (float(np.dot(qv, np.asarray(emb, dtype=np.float32))), meta, text)
+        self._fetch([cid for cid, _ in top if cid not in dense], qv, dense)
         lex_rank = {cid: r for r, cid in enumerate(lexical_ranking, 1)}
         dense_rank = {cid: r for r, cid in enumerate(dense_ranking, 1)}
         hits = []
@@ -156,4 +191,13 @@ class Retriever:
                 bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
                 sentence_vectors=store.unpack_vectors(vecs, len(qv)) if vecs else None,
             ))
-        return collapse_near_duplicates(hits)[:k]
+        return collapse_near_duplicates(hits, limit=k)
+
+    def _fetch(self, ids: list[str], qv: np.ndarray, dense: dict) -> None:
+        """Add (cosine, metadata, text) for `ids` that the dense search did not return."""
+        if not ids:
+            return
+        got = self.collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
+        for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
+                                        got["embeddings"], strict=True):
+            dense[cid] = (float(np.dot(qv, np.asarray(emb, dtype=np.float32))), meta, text)

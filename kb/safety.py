@@ -58,13 +58,17 @@ _DOSING = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b(?:how much|how many|what dose|which dose|what amount|how many mg|how many milligrams)\b"
     rf"[^?]{{0,60}}\b(?:should|can|could|do|would|must) (?:i|we|my \w+|you)\b[^?]{{0,30}}"
     rf"(?:take|use|give|dose|try|have|{_DRUG})",
-    rf"\b(?:should|can|could|may) (?:i|we)\b[^?.!]{{0,25}}\b(?:take|try|use|microdose|dose|do|"
+    rf"\b(?:should|can|could|may) (?:i|we)\b[^?.!]{{0,25}}\b(?:take|try|use|microdose|dose|"
     rf"combine|mix)\b[^?.!]{{0,30}}{_DRUG}",
     rf"{_ME}[^?.!]{{0,40}}\b(?:microdos\w*|redos\w*|trip(?:ping)?|roll(?:ing)?|self[- ]medicat\w*|"
     rf"at home|on my own)\b[^?.!]{{0,40}}{_DRUG}",
     rf"{_DRUG}[^?.!]{{0,40}}\b(?:microdos\w*|at home|on my own|by myself|self[- ]medicat\w*)\b",
-    rf"{_DRUG}[^?.!]{{0,50}}\b(?:rave|party|festival|club|for fun|get high|recreational(?:ly)?)\b",
-    rf"\b(?:rave|party|festival|for fun|get high|recreational(?:ly)?)\b[^?.!]{{0,50}}{_DRUG}",
+    # recreational use only with personal or how-to intent: "is molly at a party safe?" is a
+    # safety question the knowledge base answers
+    rf"(?:{_ME}|\bbest\b|\btips?\b|\bhow (?:much|many|to|do)\b)[^?.!]{{0,40}}{_DRUG}[^?.!]{{0,50}}"
+    rf"\b(?:rave|party|festival|club|for fun|get high|recreational(?:ly)?)\b",
+    rf"(?:{_ME}|\bbest\b|\btips?\b|\bhow (?:much|many|to|do)\b)[^?.!]{{0,40}}\b(?:rave|party|"
+    rf"festival|for fun|get high|recreational(?:ly)?)\b[^?.!]{{0,50}}{_DRUG}",
     rf"\b(?:safe|safest|right|best|max(?:imum)?) (?:dose|amount|dosage)\b[^?.!]{{0,30}}(?:for me|"
     rf"to take|{_ME})",
     r"\btest (?:my|the|our) (?:molly|mdma|ecstasy|pills?)\b",

@@ -127,15 +127,18 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
 
 
 def upsert_chunks(col, chunks: Sequence[Chunk], vectors: np.ndarray,
-                  sentence_vecs: Sequence[np.ndarray], extra: dict | None = None) -> None:
+                  sentence_vecs: Sequence[np.ndarray], extra: dict | None = None,
+                  extras: Sequence[dict] | None = None) -> None:
+    """One write for many chunks; `extra` goes on every chunk's metadata, `extras[i]` on chunk i."""
     if not chunks:
         return
+    extras = extras or [{}] * len(chunks)
     col.upsert(
         ids=[c.chunk_id for c in chunks],
         embeddings=[v.tolist() for v in vectors],
         documents=[c.text for c in chunks],
-        metadatas=[{**chunk_metadata(c, s), **(extra or {})}
-                   for c, s in zip(chunks, sentence_vecs, strict=True)],
+        metadatas=[{**chunk_metadata(c, s), **(extra or {}), **x}
+                   for c, s, x in zip(chunks, sentence_vecs, extras, strict=True)],
     )
 
 

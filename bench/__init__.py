@@ -1,0 +1,1 @@
+"""Benchmarks behind `make bench`: latency, ingest throughput, scale, a LangChain peer, serving."""

@@ -1,0 +1,188 @@
+"""The measurements `python -m bench.run` makes, one method per section, results into one dict."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+from bench import ask_latency, ingest_speed, load, peer, scale, scifact, serving
+from bench.questions import hit_at_k, is_relevant, load_questions
+from bench.stats import summarise
+from kb.config import Settings
+
+
+class Suite:
+    def __init__(self, args, results: dict) -> None:
+        self.args = args
+        self.results = results
+        self.quick = args.quick
+        self.data: Path = args.data
+        self.backends = [b for b in args.backends.split(",") if b]
+        self._bundled: dict[str, Settings] = {}
+
+    # -- shared pieces ---------------------------------------------------------------------
+    def section(self, name: str) -> dict:
+        return self.results["sections"].setdefault(name, {})
+
+    def available(self, backend: str) -> bool:
+        """onnx-int8 needs the `onnx` package once, to build its model."""
+        if backend != "onnx-int8":
+            return True
+        cached = list((self.data / "bundled-onnx-int8" / "models").glob("*.onnx"))
+        return bool(cached) or importlib.util.find_spec("onnx") is not None
+
+    def embedder(self, backend: str):
+        from kb.embed import get_embedder
+
+        return get_embedder(backend, self.data / f"bundled-{backend}" / "models")
+
+    def bundled(self, backend: str) -> Settings:
+        """The bundled knowledge base indexed with this backend (incremental, kept between runs)."""
+        if backend not in self._bundled:
+            from ingest.pipeline import run_ingest
+
+            settings = Settings(data_dir=self.data / f"bundled-{backend}", embed_backend=backend)
+            run_ingest(settings, None, self.embedder(backend), progress=False)
+            self._bundled[backend] = settings
+        return self._bundled[backend]
+
+    def questions(self):
+        qs = load_questions()
+        return qs[:15] if self.quick else qs
+
+    def each_backend(self, name: str, fn) -> None:
+        out = self.section(name)
+        for backend in self.backends:
+            if not self.available(backend):
+                out[backend] = {"skipped": "the `onnx` package is not installed"}
+                continue
+            out[backend] = fn(backend)
+
+    # -- sections ----------------------------------------------------------------------------
+    def ask(self) -> None:
+        rounds = 1 if self.quick else 3
+        self.each_backend("ask", lambda b: ask_latency.run(
+            self.embedder(b), self.bundled(b), self.questions(), rounds))
+
+    def ingest(self) -> None:
+        from kb.embed import load_sentence_transformer
+
+        reference = load_sentence_transformer()
+        self.each_backend("ingest", lambda b: ingest_speed.run(
+            self.embedder(b), reference, repeats=1 if self.quick else 3,
+            cli_reingest=not self.quick or b == "torch"))
+
+    def peer(self) -> None:
+        """Ours and the LangChain peer on the bundled documents and the eval questions."""
+        from kb.assistant import build_assistant
+
+        out = self.section("peer")
+        questions = [q for q in self.questions() if q.answerable]
+        docs = bundled_documents()
+        p = peer.Peer(docs, self.data / "peer-bundled")
+        out["peer"] = peer.measure(p, [q.question for q in questions],
+                                   lambda i, found: hit_at_k(questions[i], found, 5))
+        out["peer"]["pipeline"] = "RecursiveCharacterTextSplitter(1000, 200) + Chroma + " \
+                                  "HuggingFaceEmbeddings, similarity_search k=5"
+        for backend in self.backends:
+            if not self.available(backend):
+                continue
+            assistant = build_assistant(self.bundled(backend), self.embedder(backend))
+            for q in questions[:5]:
+                assistant.ask(q.question)
+            times, retrieve, hits = [], [], 0
+            for q in questions:
+                t0 = time.perf_counter()
+                ans = assistant.ask(q.question)
+                times.append((time.perf_counter() - t0) * 1000)
+                retrieve.append(ans.timings_ms.get("retrieve", 0.0))
+                hits += hit_at_k(q, [(h.chunk.doc_id, h.chunk.text) for h in ans.retrieved], 5)
+            out[f"ours-{backend}"] = {
+                "queries": len(questions), "chunks": len(assistant.retriever.chunks),
+                "ask_ms": summarise(times), "retrieve_ms": summarise(retrieve),
+                "hit_at_5": round(hits / len(questions), 4)}
+
+    def scale(self) -> None:
+        out = self.section("scale")
+        source = scifact.find_scifact()
+        if source is None:
+            out["skipped"] = "SciFact not found (../shared/benchmarks/beir/scifact)"
+            return
+        limit = 200 if self.quick else None
+        out["source"] = str(source)
+        self.each_backend("scale", lambda b: scale.run(self.embedder(b), source, self.data, limit))
+        rows = scifact.read_corpus(source, limit)
+        docs = [(r["_id"], f"{r.get('title', '')}\n\n{r.get('text', '')}".strip()) for r in rows]
+        queries = scifact.read_test_queries(source, {r["_id"] for r in rows})
+        tag = f"-{limit}" if limit else ""
+        p = peer.Peer(docs, self.data / f"peer-scifact{tag}")
+        out["peer"] = peer.measure(p, [c for _, c, _ in queries],
+                                   lambda i, found: any(d in queries[i][2] for d, _ in found))
+
+    def serve(self) -> None:
+        repeats = 1 if self.quick else 3
+        warm = [q.question for q in self.questions()[:20]]
+
+        def measure(backend: str) -> dict:
+            settings = self.bundled(backend)
+            runs = [serving.cold_start(settings.data_dir, warm[0],
+                                       {"KB_EMBED_BACKEND": backend}, warm[1:],
+                                       log=self.data / f"serve-{backend}.log")
+                    for _ in range(repeats)]
+            return {"runs": runs,
+                    "first_answer_s": summarise([r["first_answer_s"] for r in runs]),
+                    "http_up_s": summarise([r["http_up_s"] for r in runs]),
+                    "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+
+        self.each_backend("serve", measure)
+
+    def load(self) -> None:
+        """Simulated users against one server on the first backend; then a burst past the queue."""
+        from kb.assistant import build_assistant
+
+        out = self.section("load")
+        backend = self.backends[0]
+        settings = self.bundled(backend)
+        assistant = build_assistant(settings, self.embedder(backend))
+        questions = [q.question for q in self.questions()]
+        expected = {q: assistant.ask(q).answer for q in questions}
+        seconds = 5.0 if self.quick else self.args.load_seconds
+        users = min(self.args.users, 5) if self.quick else self.args.users
+        env = {"KB_EMBED_BACKEND": backend}
+        with serving.running_server(settings.data_dir, env,
+                                    self.data / "load-server.log") as (proc, url, _):
+            serving.wait_until_up(proc, url)
+            sampler = serving.RssSampler(proc.pid).start()
+            try:
+                out["users"] = load.simulate_users(url, questions, expected, users, seconds)
+            finally:
+                sampler.stop()
+            out["users"]["peak_rss_mb"] = round(sampler.peak_mb, 1)
+            out["users"]["backend"] = backend
+            out["users"]["server"] = {"KB_CONCURRENCY": settings.concurrency,
+                                      "KB_MAX_QUEUE": settings.max_queue}
+        small = {**env, "KB_MAX_QUEUE": "2", "KB_CONCURRENCY": "1"}
+        with serving.running_server(settings.data_dir, small,
+                                    self.data / "burst-server.log") as (proc, url, _):
+            serving.wait_until_up(proc, url)
+            q = questions[0]
+            out["burst"] = load.burst(url, q, expected[q], 12 if self.quick else 30)
+            out["burst"]["server"] = {"KB_CONCURRENCY": 1, "KB_MAX_QUEUE": 2}
+
+
+def bundled_documents() -> list[tuple[str, str]]:
+    """(doc id, text) of the bundled knowledge base, as our loader reads it (front matter off)."""
+    import tempfile
+
+    from ingest.load import discover, load_item
+    from kb.config import BUNDLED_DOCUMENTS
+
+    items, _ = discover([str(BUNDLED_DOCUMENTS)])
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        docs = [load_item(item, settings)[0] for item in items]
+    return [(d.doc_id, d.text) for d in docs]
+
+
+__all__ = ["Suite", "bundled_documents", "is_relevant"]

@@ -1,0 +1,123 @@
+"""`make bench` code on tiny inputs: every measurement runs and reports its fields (no speed asserted)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DATA
+
+from bench import ask_latency, ingest_speed, peer, report, scale, serving
+from bench.questions import Question, hit_at_k, load_questions
+from bench.retrieval_metrics import distinct_docs, ndcg_at_k
+from bench.stats import summarise
+from kb.config import Settings
+
+SUMMARY_KEYS = {"n", "p5", "p25", "p50", "p75", "p95", "min", "max", "mean"}
+
+
+def test_summaries_and_metrics_on_hand_made_numbers():
+    s = summarise(range(1, 101))
+    assert set(s) == SUMMARY_KEYS and s["n"] == 100 and s["p50"] == 50.5 and s["max"] == 100
+    assert summarise([]) == {"n": 0}
+    assert distinct_docs(["a", "b", "a", "c"]) == ["a", "b", "c"]
+    assert ndcg_at_k(["x", "a"], {"a"}) == pytest.approx(1 / 1.5849625, rel=1e-6)
+    assert ndcg_at_k(["a", "x"], {"a"}) == 1.0 and ndcg_at_k(["x"], {"a"}) == 0.0
+
+
+def test_the_relevance_rule_is_the_eval_sets():
+    q = Question(id="q", question="?", answerable=True, gold_docs=("cost-and-insurance",),
+                 expect_any=("Schedule III",))
+    assert hit_at_k(q, [("other.md", "nothing"), ("cost-and-insurance.md", "x")], 5)
+    assert hit_at_k(q, [("other.md", "moved to schedule iii in 1985")], 5)
+    assert not hit_at_k(q, [("other.md", "nothing")] * 5 + [("cost-and-insurance.md", "")], 5)
+    assert load_questions() and all(q.question for q in load_questions())
+
+
+def test_ask_latency_reports_retrieve_and_answer_split(kb_index, embedder):
+    questions = load_questions()[:4]
+    result = ask_latency.run(embedder, Settings(data_dir=kb_index), questions, rounds=1)
+    for key in ("total_ms", "retrieve_ms", "answer_ms", "retrieve_only_ms", "embed_query_ms"):
+        assert set(result[key]) == SUMMARY_KEYS and result[key]["n"] >= len(questions)
+    assert result["profile"]["cumulative_ms_per_ask"]["embed_query (model)"] > 0
+    assert 0 <= result["hit_at_5"] <= 1 and result["chunks"] > 0
+
+
+def test_ingest_speed_compares_with_raw_encode(embedder):
+    result = ingest_speed.run(embedder, inputs=[str(DATA / "corpus")], repeats=1,
+                              cli_reingest=False)
+    assert result["chunks"] > 0 and result["throughput_ratio"] > 0
+    assert result["reingest_unchanged_s"]["n"] == 1
+    assert result["embedding_model"] == embedder.name
+
+
+def test_scale_runs_on_a_tiny_beir_set(embedder, tmp_path):
+    result = scale.run(embedder, DATA / "beir-mini", base=tmp_path, progress=False)
+    assert result["documents"] > 0 and result["queries"] > 0
+    assert set(result["quality"]) == {"hybrid", "dense", "bm25"}
+    assert 0 <= result["quality"]["hybrid"]["ndcg_at_10"] <= 1
+    again = scale.run(embedder, DATA / "beir-mini", base=tmp_path, progress=False)
+    assert again["chunks_embedded_now"] == 0  # the cached index is reused
+
+
+def test_the_langchain_peer_builds_once_and_answers(tmp_path):
+    docs = [("a", "The Harbor clinic charges nothing for veterans. " * 40),
+            ("b", "Lumen study participants reported fewer symptoms. " * 40)]
+    p = peer.Peer(docs, tmp_path / "peer")
+    assert p.build_s is not None and p.chunks >= 2
+    result = peer.measure(p, ["Harbor clinic veterans"], lambda i, found: found[0][0] == "a")
+    assert result["hit_at_5"] == 1.0 and result["search_ms"]["n"] == 1
+    assert peer.Peer(docs, tmp_path / "peer").build_s is None  # reused, not rebuilt
+
+
+def test_report_keeps_the_beir_section(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    results = {"command": "make bench", "machine": {"nproc": 2}, "sections": {
+        "ask": {"torch": {"questions": 1, "rounds": 1, "total_ms": summarise([20, 40]),
+                          "retrieve_ms": summarise([19]), "answer_ms": summarise([1]),
+                          "embed_query_ms": summarise([13]), "hit_at_5": 1.0}}}, "errors": {}}
+    results["verdicts"] = report.verdicts(results)
+    assert [v["pass"] for v in results["verdicts"]] == [True, True]
+    report.update_markdown(doc, report.render(results, tmp_path / "latest.json"))
+    text = doc.read_text()
+    doc.write_text(text.replace(report.BEIR_START + "\n",
+                                report.BEIR_START + "\nBEIR numbers by someone else\n"))
+    report.update_markdown(doc, "second run\n")
+    text = doc.read_text()
+    assert "second run" in text and "BEIR numbers by someone else" in text
+    assert text.count(report.START) == 1 and "ask p50" not in text
+
+
+def test_bench_run_writes_json_and_markdown(tmp_path):
+    from bench.run import main
+
+    out, doc = tmp_path / "latest.json", tmp_path / "benchmarks.md"
+    code = main(["--quick", "--only", "ask", "--backends", "torch", "--json", str(out),
+                 "--doc", str(doc), "--data", str(tmp_path / "data")])
+    results = json.loads(out.read_text())
+    assert code == 0 and not results["errors"]
+    assert results["machine"]["nproc"] and results["machine"]["packages"]["torch"]
+    assert results["sections"]["ask"]["torch"]["total_ms"]["n"] > 0
+    assert "python -m bench.run --quick" in doc.read_text()
+    assert {v["target"] for v in results["verdicts"]} >= {"ask p50 ms (bundled KB)"}
+
+
+def test_serving_cold_start_load_and_burst(kb_index):
+    """A real `kb serve` subprocess: first answer, memory, simulated users, a burst past the queue."""
+    from kb.assistant import build_assistant
+
+    question = "Does insurance cover MDMA-assisted therapy?"
+    start = serving.cold_start(kb_index, question, warm_asks=[question])
+    assert start["answered"] and start["peak_rss_mb"] > 0 and start["first_answer_s"] > 0
+
+    from bench import load
+
+    expected = {question: build_assistant(Settings(data_dir=kb_index)).ask(question).answer}
+    env = {"KB_MAX_QUEUE": "1", "KB_CONCURRENCY": "1"}
+    with serving.running_server(kb_index, env) as (proc, url, _):
+        serving.wait_until_up(proc, url)
+        users = load.simulate_users(url, [question], expected, users=2, seconds=2)
+        assert users["requests"] >= 1 and users["wrong"] == 0 and users["lost"] == 0
+        burst = load.burst(url, question, expected[question], 6)
+        assert burst["ok"] + burst["busy"] + burst["wrong"] + burst["lost"] == 6
+        assert burst["wrong"] == 0 and burst["lost"] == 0 and burst["ok"] >= 1

@@ -1,0 +1,189 @@
+"""Scale-out: replicas sharing one real `chroma run` server see a new ingest without a restart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ROOT, free_port
+
+from kb.config import Settings
+
+CHROMA = Path(sys.executable).parent / "chroma"
+ENV = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def _wait(url: str, proc: subprocess.Popen, what: str, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not answer at {url} within {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    """A real `chroma run` on 127.0.0.1:<free port>, stopped after the module's tests."""
+    if not CHROMA.exists():
+        pytest.fail(f"{CHROMA} is missing; it comes with the chromadb package (make install)")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path.parent / f"{path.name}.log", "w")  # noqa: SIM115 (closed in teardown)
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **ENV})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{url}/api/v2/heartbeat", proc, "chroma run")
+        yield url
+    finally:
+        _stop(proc)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def shared_index(chroma_url, tmp_path_factory, embedder) -> str:
+    """The bundled knowledge base ingested into the server once for the module."""
+    from ingest.pipeline import run_ingest
+
+    settings = Settings(chroma_url=chroma_url, data_dir=tmp_path_factory.mktemp("ingester"))
+    report = run_ingest(settings, None, embedder, progress=False)
+    assert report.ingested >= 24 and not report.skipped, report.summary()
+    return chroma_url
+
+
+def _replica(chroma_url: str, data_dir: Path, embedder):
+    from kb.assistant import build_assistant
+
+    settings = Settings(chroma_url=chroma_url, data_dir=data_dir, index_check_s=0)
+    return build_assistant(settings, embedder)
+
+
+def _write_fact(folder: Path, name: str, clinic: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(
+        f"---\ntitle: The {clinic} Clinic pilot programme\n---\n\n"
+        f"# The {clinic} Clinic pilot programme\n\n"
+        f"The {clinic} Clinic in Harbor Valley opened a pilot programme of MDMA-assisted "
+        "therapy for veterans with PTSD. The pilot offers three preparatory sessions, three "
+        "medication sessions and nine integration sessions to each participant. Places are "
+        "funded by a regional veterans' charity, so participants pay nothing for treatment.\n",
+        encoding="utf-8")
+    return path
+
+
+def _cli_ingest(path: Path, chroma_url: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(ENV, KB_CHROMA_URL=chroma_url, KB_DATA_DIR=str(data_dir))
+    return subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet", str(path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_two_replicas_find_a_document_ingested_through_the_cli(shared_index, tmp_path, embedder):
+    """Two Assistants on one Chroma server; a CLI ingest elsewhere reaches both, BM25 included."""
+    replicas = [_replica(shared_index, tmp_path / f"replica{i}", embedder) for i in (1, 2)]
+    question = "Does insurance cover MDMA-assisted therapy?"
+    answers = [r.ask(question) for r in replicas]
+    assert all(not a.abstained and a.citations for a in answers)
+    assert [c.chunk_id for c in answers[0].citations] == \
+        [c.chunk_id for c in answers[1].citations]
+    versions = {r.retriever.version for r in replicas}
+
+    doc = _write_fact(tmp_path / "new", "quillfeather-pilot", "Quillfeather")
+    done = _cli_ingest(doc, shared_index, tmp_path / "cli")
+    assert done.returncode == 0, done.stderr
+    assert "added 1" in done.stdout
+
+    for r in replicas:
+        lexical = r.retriever.search("Quillfeather", 5, mode="bm25")
+        assert lexical and lexical[0].chunk.doc_id == "quillfeather-pilot.md"
+        dense = r.retriever.search(
+            "Which clinic in Harbor Valley runs an MDMA therapy pilot for veterans?", 5,
+            mode="dense")
+        assert dense[0].chunk.doc_id == "quillfeather-pilot.md"
+        answer = r.ask("What does the Quillfeather Clinic pilot offer veterans?")
+        assert not answer.abstained
+        assert any(c.doc_id == "quillfeather-pilot.md" for c in answer.citations)
+    assert {r.retriever.version for r in replicas} != versions  # both rebuilt their BM25 view
+    assert replicas[0].retriever.version == replicas[1].retriever.version
+
+
+def test_a_replica_with_a_stale_bm25_view_never_returns_a_deleted_chunk(shared_index, tmp_path,
+                                                                         embedder):
+    """Between index checks a replica may lag, but it only returns chunks Chroma still holds."""
+    from ingest.pipeline import run_ingest
+
+    folder = tmp_path / "docs"
+    doc = _write_fact(folder, "marrowby-pilot", "Marrowby")
+    writer = Settings(chroma_url=shared_index, data_dir=tmp_path / "writer")
+    assert run_ingest(writer, [str(folder)], embedder, progress=False).chunks_added >= 1
+    lagging = _replica(shared_index, tmp_path / "lagging", embedder)
+    assert lagging.retriever.search("Marrowby", 5, mode="bm25")[0].chunk.doc_id \
+        == "marrowby-pilot.md"
+    lagging.retriever.check_every_s = 3600  # it will not look for a new version now
+    doc.unlink()
+    report = run_ingest(writer, [str(folder)], embedder, progress=False)
+    assert report.removed == ["marrowby-pilot.md"]
+    hits = lagging.retriever.search("Marrowby", 5, mode="bm25")
+    assert all(h.chunk.doc_id != "marrowby-pilot.md" for h in hits)
+
+
+def _serve(chroma_url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(ENV, KB_CHROMA_URL=chroma_url, KB_DATA_DIR=str(data_dir), KB_INDEX_CHECK_S="0",
+               GRADIO_ANALYTICS_ENABLED="False")
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+
+
+def test_two_kb_serve_replicas_answer_from_a_new_ingest(shared_index, tmp_path):
+    """Two real `kb serve` processes on one Chroma server, asked through gradio_client."""
+    from gradio_client import Client
+
+    ports = [free_port(), free_port()]
+    procs = [_serve(shared_index, tmp_path / f"serve{i}", p, tmp_path / f"serve{i}.log")
+             for i, p in enumerate(ports)]
+    try:
+        urls = [f"http://127.0.0.1:{p}/" for p in ports]
+        for proc, url in zip(procs, urls, strict=True):
+            _wait(url, proc, "kb serve", timeout_s=240)
+        clients = [Client(u, verbose=False, download_files=False) for u in urls]
+        question = "What does the Wrenhollow Clinic pilot offer veterans?"
+        before = [c.predict(question, "all", "all", [], api_name="/ask") for c in clients]
+        assert all(not any(x["doc_id"] == "wrenhollow-pilot.md" for x in b["citations"])
+                   for b in before)
+
+        doc = _write_fact(tmp_path / "new", "wrenhollow-pilot", "Wrenhollow")
+        done = _cli_ingest(doc, shared_index, tmp_path / "cli")
+        assert done.returncode == 0, done.stderr
+
+        for client in clients:
+            reply = client.predict(question, "all", "all", [], api_name="/ask")
+            assert reply["question"] == question and not reply["abstained"]
+            assert any(c["doc_id"] == "wrenhollow-pilot.md" for c in reply["citations"])
+    finally:
+        for proc in procs:
+            _stop(proc)
