@@ -84,14 +84,16 @@ def run(embedder, reference_model=None, inputs: list[str] | None = None, repeats
             out["own_encode_chunks_per_s"] = round(len(texts) / own_med, 1)
             out["ratio_to_own_encoder"] = ratio(chunks / ingest_med, len(texts) / own_med)
         if cli_reingest:
-            out["reingest_cli_s"] = time_cli_reingest(settings, inputs)
+            out["reingest_cli_s"] = time_cli_reingest(settings, inputs, out["backend"])
     return out
 
 
-def time_cli_reingest(settings: Settings, inputs: list[str] | None) -> dict:
+def time_cli_reingest(settings: Settings, inputs: list[str] | None,
+                      backend: str = "torch") -> dict:
     """Wall time of `python -m app ingest` on the unchanged index: a user's view (start-up included)."""
     env = {**os.environ, "KB_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1",
-           "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
+           "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false",
+           "KB_EMBED_BACKEND": backend}
     cmd = [sys.executable, "-m", "app", "ingest", "--quiet", *(inputs or [])]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300,

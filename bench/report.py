@@ -61,6 +61,11 @@ def verdicts(results: dict) -> list[dict]:
     return rows
 
 
+def _skipped(r: dict) -> bool:
+    """A section the suite could not run records `skipped` as the reason (a string)."""
+    return isinstance(r.get("skipped"), str)
+
+
 def _ms(summary: dict | None) -> str:
     if not summary or not summary.get("n"):
         return "n/a"
@@ -119,7 +124,7 @@ def _ask_lines(ask: dict) -> list[str]:
     lines = ["", "### `kb ask` latency, warm (bundled knowledge base, eval questions)", ""]
     rows = []
     for b, r in ask.items():
-        if "skipped" in r:
+        if _skipped(r):
             rows.append([b, r["skipped"], "", "", "", "", ""])
             continue
         rows.append([b, f"{r['questions']} x {r['rounds']}", _ms(r["total_ms"]),
@@ -144,7 +149,7 @@ def _ingest_lines(ingest: dict) -> list[str]:
     lines = ["", "### Ingest throughput (bundled knowledge base, fresh index)", ""]
     rows = []
     for b, r in ingest.items():
-        if "skipped" in r:
+        if _skipped(r):
             continue
         cli = r.get("reingest_cli_s", {})
         rows.append([b, f"{r['documents']} / {r['chunks']}", r["ingest_chunks_per_s"],
@@ -187,7 +192,7 @@ def _scale_lines(scale: dict) -> list[str]:
     lines = ["", "### Scale: SciFact (5,183 abstracts) as a knowledge base, 300 test claims", ""]
     rows = []
     for b, r in scale.items():
-        if b in ("peer", "source") or "skipped" in r:
+        if b in ("peer", "source") or not isinstance(r, dict) or _skipped(r):
             continue
         qual = r.get("quality", {})
         rows.append([b, f"{r['documents']} / {r['chunks']}", _ms(r["total_ms"]),
@@ -214,7 +219,7 @@ def _serve_lines(serve: dict, load: dict) -> list[str]:
     if serve:
         lines += ["", "### Serving: `kb serve` cold start and memory", ""]
         rows = [[b, _ms(r.get("first_answer_s")), _ms(r.get("http_up_s")), r.get("peak_rss_mb")]
-                for b, r in serve.items() if "skipped" not in r]
+                for b, r in serve.items() if not _skipped(r)]
         lines += _table(["backend", "launch to first answer s", "launch to HTTP up s",
                          "peak RSS MB (process + children)"], rows)
     users, burst = load.get("users"), load.get("burst")

@@ -28,7 +28,7 @@ def ingest_scifact(embedder, source: Path, base: Path | None = None, limit: int 
     info = {"documents": report.documents, "chunks": report.chunks,
             "embedded_now": len(report.added) + len(report.changed),
             "chunks_embedded_now": report.chunks_added, "ingest_s": round(seconds, 2),
-            "skipped": len(report.skipped), "data_dir": str(settings.data_dir)}
+            "documents_skipped": len(report.skipped), "data_dir": str(settings.data_dir)}
     if report.chunks_added:
         info["chunks_per_s"] = round(report.chunks_added / seconds, 1)
         info["docs_per_s"] = round((len(report.added) + len(report.changed)) / seconds, 2)

@@ -22,6 +22,16 @@ ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "pro
               "mechanism", "social-work")
 
 
+_FILLER = frozenset(
+    "a an the and or but so also what about how why when where who which is are was were be been do "
+    "does did it its they them their that this those these he she there for of to in on at with "
+    "same too then any more than as by from if can could would should will".split())
+
+
+def content_words(question: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in _FILLER]
+
+
 def is_follow_up(question: str) -> bool:
     """Short or pronoun-led questions lean on the previous turn."""
     return len(question.split()) <= 6 or bool(_FOLLOW_UP.search(question))
@@ -68,8 +78,10 @@ class Assistant:
         t1 = time.perf_counter()
         best = max((h.dense_score or 0.0 for h in hits), default=0.0)
         covered = best >= self.min_score
-        if covered and follow_up:
-            # History never carries a turn past abstention: the new words must relate on their own.
+        if covered and follow_up and len(content_words(question)) > 1:
+            # History never carries a turn past abstention: new words must relate on their own.
+            # A purely elliptical turn ("Did it last?", "What about veterans?") has nothing of its
+            # own to check, so the combined query decides for it.
             own = self.embedder.embed_query(question)
             own_best = max((float((h.sentence_vectors @ own).max()) for h in hits
                             if h.sentence_vectors is not None and len(h.sentence_vectors)),

@@ -22,7 +22,7 @@ sources:
     authors: "Mallory <script>window.__pwned=4</script>"
     year: 2024
     title: "Lanterns <img src=x onerror=\\"window.__pwned=5\\">"
-    url: "javascript:window.__pwned=6"
+    url: "https://example.org/harbour-lanterns"  # a javascript: link here is refused at ingest
 ---
 ## Lanterns <img src=x onerror="window.__pwned=7">
 
