@@ -119,8 +119,8 @@ def _calibration_text(cal: dict) -> str:
     return "\n".join([
         "abstention threshold sweep (best dense cosine among the answer's passages):",
         text_table(rows), "",
-        f"current threshold {cal['current']:.2f}; recommended {cal['chosen']:.2f} (best F1 that "
-        "holds within +-0.03 of it)",
+        f"current threshold {cal['current']:.2f}; recommended {cal['chosen']:.2f} (best F1, "
+        "farthest from any question's cosine)",
         f"{cv['folds']}-fold cross-validated (threshold chosen without the held-out fold: "
         f"{', '.join(f'{t:.2f}' for t in cv['thresholds'])}): precision {f(cv['precision'])}, "
         f"recall {f(cv['recall'])}",

@@ -36,17 +36,21 @@ def threshold_table(results: Sequence[QuestionResult],
 
 
 def choose_threshold(results: Sequence[QuestionResult],
-                     thresholds: Sequence[float] = THRESHOLDS, band: float = 0.03) -> float:
-    """The threshold whose decline F1 holds best if every cosine moved by up to `band`.
+                     thresholds: Sequence[float] = THRESHOLDS) -> float:
+    """Among the thresholds with the best decline F1, the one farthest from any question's cosine.
 
-    Each candidate is scored by the worst F1 within +-band of it, so a threshold squeezed between
-    two questions loses to one with room on both sides; ties go to the middle of the tied range.
+    That is the middle of the gap between the two classes where F1 peaks, so a question reworded
+    by a user has the most room before it crosses the line. Ties go to the lower threshold.
     """
-    f1 = {row["threshold"]: row["f1"] for row in threshold_table(results, thresholds)}
-    robust = {t: min(v for u, v in f1.items() if abs(u - t) <= band + 1e-9) for t in f1}
-    best = max(robust.values())
-    tied = [t for t, v in robust.items() if v >= best - 1e-12]
-    return tied[len(tied) // 2]
+    table = threshold_table(results, thresholds)
+    best = max(row["f1"] for row in table)
+    cosines = [r.best_cosine for r in results if r.safety is None and r.best_cosine is not None]
+
+    def margin(t: float) -> float:
+        return min((abs(t - c) for c in cosines), default=0.0)
+
+    tied = [row["threshold"] for row in table if row["f1"] >= best - 1e-12]
+    return max(tied, key=lambda t: (margin(t), -t))
 
 
 def _fold(qid: str, folds: int) -> int:

@@ -124,9 +124,9 @@ def write_chart(summary: dict, path: Path) -> None:
         left.bar(x + i * width, [s.get(key) or 0 for key in HEADLINE], width, label=mode)
     left.set_xticks(x + width * (len(modes) - 1) / 2,
                     [LABELS[key].format(k=k) for key in HEADLINE], rotation=35, ha="right")
-    left.set_ylim(0, 1.05)
+    left.set_ylim(0, 1.2)  # headroom for the legend above the bars
     left.set_title("Overall, by retrieval mode")
-    left.legend()
+    left.legend(loc="upper center", ncol=len(modes), fontsize="small")
     topics = [t for t, s in next(iter(modes.values()))["by_topic"].items() if s["n_answerable"]]
     x = np.arange(len(topics))
     for i, (mode, s) in enumerate(modes.items()):
@@ -137,9 +137,9 @@ def write_chart(summary: dict, path: Path) -> None:
                [_modes(summary)[head]["by_topic"][t].get("answer_support") or 0 for t in topics],
                "kD", label=f"{head} answer support")
     right.set_xticks(x + width * (len(modes) - 1) / 2, topics, rotation=35, ha="right")
-    right.set_ylim(0, 1.05)
+    right.set_ylim(0, 1.2)
     right.set_title("By topic")
-    right.legend(fontsize="small")
+    right.legend(loc="upper center", ncol=2, fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -12,7 +12,7 @@ from kb.records import Citation, Hit
 
 # Cosine between the question and the best passage below which the knowledge base is taken not to
 # cover it. Calibrated on eval/sets/default.jsonl with `kb eval --calibrate` (see docs/abstention.md).
-DEFAULT_MIN_SCORE = 0.40
+DEFAULT_MIN_SCORE = 0.42
 MAX_SENTENCES, MIN_SENTENCES = 5, 2
 _MARKER = re.compile(r"\[(\d+)\]")
 

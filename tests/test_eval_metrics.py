@@ -82,7 +82,7 @@ def test_by_topic_splits_the_results():
     assert s["by_topic"]["x"]["hit_at_k"] == 0.5 and s["by_topic"]["y"]["n"] == 1
 
 
-def test_threshold_sweep_and_robust_choice():
+def test_threshold_sweep_and_choice_in_the_middle_of_the_gap():
     results = [_r(f"a{i}", best_cosine=c) for i, c in enumerate((0.50, 0.55, 0.60, 0.70))]
     results += [_r(f"d{i}", answerable=False, best_cosine=c)
                 for i, c in enumerate((0.10, 0.20, 0.30))]
@@ -92,8 +92,10 @@ def test_threshold_sweep_and_robust_choice():
     row = scores_at(results, 0.25)
     assert row["recall"] == 0.75 and row["answered_to_decline"] == 1
     assert scores_at(results, 0.52)["declined_answerable"] == 1
-    # Perfect F1 from 0.31 to 0.50; the robust choice keeps 0.03 clear of both classes.
-    assert choose_threshold(results) == pytest.approx(0.40, abs=0.011)
+    # Perfect F1 from 0.31 to 0.50: the choice is the middle of the gap (0.30 to 0.50).
+    assert choose_threshold(results) == pytest.approx(0.40)
+    # A lone answerable question at 0.45 moves the gap to 0.30-0.45.
+    assert choose_threshold(results + [_r("a9", best_cosine=0.45)]) == pytest.approx(0.37)
     assert len(threshold_table(results)) == 41
     cv = cross_validate(results, folds=2)
     assert cv["folds"] == 2 and cv["recall"] is not None
