@@ -7,8 +7,9 @@ import pstats
 import time
 from collections.abc import Sequence
 
-from bench.questions import Question, hit_at_k
+from bench.questions import hit_at_k
 from bench.stats import summarise
+from eval.sets import EvalCase
 
 # Where an ask spends its time: (label, module path fragment, function name).
 PROFILE_POINTS = (
@@ -27,7 +28,7 @@ PROFILE_POINTS = (
 )
 
 
-def time_asks(assistant, questions: Sequence[Question], rounds: int = 3) -> dict:
+def time_asks(assistant, questions: Sequence[EvalCase], rounds: int = 3) -> dict:
     """Ask every question once to warm up, then `rounds` times; timings in ms."""
     for q in questions:
         assistant.ask(q.question)
@@ -52,7 +53,7 @@ def time_asks(assistant, questions: Sequence[Question], rounds: int = 3) -> dict
     }
 
 
-def time_retrieval(retriever, questions: Sequence[Question], k: int = 5) -> dict:
+def time_retrieval(retriever, questions: Sequence[EvalCase], k: int = 5) -> dict:
     """Retriever.search alone (query embedding included), ms."""
     for q in questions[:5]:
         retriever.search(q.question, k)
@@ -64,7 +65,7 @@ def time_retrieval(retriever, questions: Sequence[Question], k: int = 5) -> dict
     return summarise(samples)
 
 
-def profile_asks(assistant, questions: Sequence[Question]) -> dict:
+def profile_asks(assistant, questions: Sequence[EvalCase]) -> dict:
     """cProfile one pass over the questions: ms per ask in each PROFILE_POINT, plus the top self-time."""
     prof = cProfile.Profile()
     prof.enable()
@@ -92,7 +93,7 @@ def _short(path: str) -> str:
     return path.rsplit("/", 2)[-1] if "/" in path else path
 
 
-def run(embedder, settings, questions: Sequence[Question], rounds: int = 3) -> dict:
+def run(embedder, settings, questions: Sequence[EvalCase], rounds: int = 3) -> dict:
     """Everything for the bundled knowledge base: ask timings, retrieval alone, a profile."""
     from kb.assistant import build_assistant
 
@@ -105,7 +106,7 @@ def run(embedder, settings, questions: Sequence[Question], rounds: int = 3) -> d
     return result
 
 
-def time_embed_query(embedder, questions: Sequence[Question]) -> dict:
+def time_embed_query(embedder, questions: Sequence[EvalCase]) -> dict:
     samples = []
     for q in questions:
         t0 = time.perf_counter()

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from bench import processes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RssSampler:
@@ -78,38 +70,18 @@ def server_env(data_dir: Path, extra: dict | None = None) -> dict:
 @contextmanager
 def running_server(data_dir: Path, extra_env: dict | None = None, log: Path | None = None):
     """Start `python -m app serve` on 127.0.0.1:free port; yields (process, url, started_at)."""
-    port = free_port()
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    port = processes.free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=server_env(data_dir, extra_env), stdout=out, stderr=subprocess.STDOUT)
-    try:
+    argv = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with processes.running(argv, env=server_env(data_dir, extra_env), cwd=ROOT, log=log) as proc:
         yield proc, f"http://127.0.0.1:{port}/", started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if log:
-            out.close()
 
 
 def wait_until_up(proc, url: str, timeout_s: float = 120.0) -> float:
     """Seconds until the server answers HTTP; raises if it exits or times out."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"`kb serve` exited with code {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return time.perf_counter() - t0
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"`kb serve` did not answer on {url} within {timeout_s:.0f} s")
+    # a short poll interval: http_up_s is one of the measurements
+    return processes.wait_until_up(url, proc, what="`kb serve`", timeout_s=timeout_s,
+                                   every_s=0.05)
 
 
 def ask_api(client, question: str) -> dict:

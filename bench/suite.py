@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 from bench import ask_latency, ingest_speed, load, peer, scale, scifact, serving
-from bench.questions import hit_at_k, is_relevant, load_questions
+from bench.questions import hit_at_k, is_relevant
 from bench.stats import summarise
+from eval.sets import DEFAULT_SET, load_eval_set
 from kb.config import Settings
 
 
@@ -48,7 +49,7 @@ class Suite:
         return self._bundled[backend]
 
     def questions(self):
-        qs = load_questions()
+        qs = load_eval_set(DEFAULT_SET)
         return qs[:15] if self.quick else qs
 
     def each_backend(self, name: str, fn) -> None:

@@ -127,9 +127,9 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
 
 
 def upsert_chunks(col, chunks: Sequence[Chunk], vectors: np.ndarray,
-                  sentence_vecs: Sequence[np.ndarray], extra: dict | None = None,
+                  sentence_vecs: Sequence[np.ndarray], *,
                   extras: Sequence[dict] | None = None) -> None:
-    """One write for many chunks; `extra` goes on every chunk's metadata, `extras[i]` on chunk i."""
+    """One write for many chunks; `extras[i]` goes on chunk i's metadata."""
     if not chunks:
         return
     extras = extras or [{}] * len(chunks)
@@ -137,7 +137,7 @@ def upsert_chunks(col, chunks: Sequence[Chunk], vectors: np.ndarray,
         ids=[c.chunk_id for c in chunks],
         embeddings=[v.tolist() for v in vectors],
         documents=[c.text for c in chunks],
-        metadatas=[{**chunk_metadata(c, s), **(extra or {}), **x}
+        metadatas=[{**chunk_metadata(c, s), **x}
                    for c, s, x in zip(chunks, sentence_vecs, extras, strict=True)],
     )
 

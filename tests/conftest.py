@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -61,9 +60,3 @@ def assistant(kb_index, embedder):
     from kb.assistant import build_assistant
 
     return build_assistant(Settings(data_dir=kb_index), embedder)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -8,9 +8,10 @@ import pytest
 from conftest import DATA
 
 from bench import ask_latency, ingest_speed, peer, report, scale, serving
-from bench.questions import Question, hit_at_k, load_questions
+from bench.questions import hit_at_k
 from bench.retrieval_metrics import distinct_docs, ndcg_at_k
 from bench.stats import summarise
+from eval.sets import DEFAULT_SET, EvalCase, load_eval_set
 from kb.config import Settings
 
 SUMMARY_KEYS = {"n", "p5", "p25", "p50", "p75", "p95", "min", "max", "mean"}
@@ -26,16 +27,16 @@ def test_summaries_and_metrics_on_hand_made_numbers():
 
 
 def test_the_relevance_rule_is_the_eval_sets():
-    q = Question(id="q", question="?", answerable=True, gold_docs=("cost-and-insurance",),
+    q = EvalCase(id="q", question="?", topic="cost", gold_docs=("cost-and-insurance",),
                  expect_any=("Schedule III",))
     assert hit_at_k(q, [("other.md", "nothing"), ("cost-and-insurance.md", "x")], 5)
     assert hit_at_k(q, [("other.md", "moved to schedule iii in 1985")], 5)
     assert not hit_at_k(q, [("other.md", "nothing")] * 5 + [("cost-and-insurance.md", "")], 5)
-    assert load_questions() and all(q.question for q in load_questions())
+    assert all(q.question for q in load_eval_set(DEFAULT_SET))
 
 
 def test_ask_latency_reports_retrieve_and_answer_split(kb_index, embedder):
-    questions = load_questions()[:4]
+    questions = load_eval_set(DEFAULT_SET)[:4]
     result = ask_latency.run(embedder, Settings(data_dir=kb_index), questions, rounds=1)
     for key in ("total_ms", "retrieve_ms", "answer_ms", "retrieve_only_ms", "embed_query_ms"):
         assert set(result[key]) == SUMMARY_KEYS and result[key]["n"] >= len(questions)

@@ -7,8 +7,9 @@ import threading
 import time
 
 import pytest
-from conftest import DATA, free_port
+from conftest import DATA
 
+from bench.processes import free_port
 from ingest.pipeline import run_ingest
 from kb import store
 from kb.config import Settings

@@ -5,41 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT
 
+from bench import processes, serving
 from kb.config import Settings
 
 CHROMA = Path(sys.executable).parent / "chroma"
 ENV = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
-
-
-def _wait(url: str, proc: subprocess.Popen, what: str, timeout_s: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not answer at {url} within {timeout_s:.0f} s")
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +23,14 @@ def chroma_url(tmp_path_factory):
     """A real `chroma run` on 127.0.0.1:<free port>, stopped after the module's tests."""
     if not CHROMA.exists():
         pytest.fail(f"{CHROMA} is missing; it comes with the chromadb package (make install)")
-    port = free_port()
+    port = processes.free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    log = open(path.parent / f"{path.name}.log", "w")  # noqa: SIM115 (closed in teardown)
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **ENV})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(f"{url}/api/v2/heartbeat", proc, "chroma run")
+    argv = [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    with processes.running(argv, env={**os.environ, **ENV},
+                           log=path.parent / f"{path.name}.log") as proc:
+        url = f"http://127.0.0.1:{port}"
+        processes.wait_until_up(f"{url}/api/v2/heartbeat", proc, what="chroma run")
         yield url
-    finally:
-        _stop(proc)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -150,26 +121,17 @@ def test_a_replica_with_a_stale_bm25_view_never_returns_a_deleted_chunk(shared_i
     assert all(h.chunk.doc_id != "marrowby-pilot.md" for h in hits)
 
 
-def _serve(chroma_url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    env.update(ENV, KB_CHROMA_URL=chroma_url, KB_DATA_DIR=str(data_dir), KB_INDEX_CHECK_S="0",
-               GRADIO_ANALYTICS_ENABLED="False")
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
-
-
 def test_two_kb_serve_replicas_answer_from_a_new_ingest(shared_index, tmp_path):
     """Two real `kb serve` processes on one Chroma server, asked through gradio_client."""
     from gradio_client import Client
 
-    ports = [free_port(), free_port()]
-    procs = [_serve(shared_index, tmp_path / f"serve{i}", p, tmp_path / f"serve{i}.log")
-             for i, p in enumerate(ports)]
-    try:
-        urls = [f"http://127.0.0.1:{p}/" for p in ports]
-        for proc, url in zip(procs, urls, strict=True):
-            _wait(url, proc, "kb serve", timeout_s=240)
+    env = {"KB_CHROMA_URL": shared_index, "KB_INDEX_CHECK_S": "0"}
+    with ExitStack() as stack:
+        servers = [stack.enter_context(serving.running_server(
+            tmp_path / f"serve{i}", env, tmp_path / f"serve{i}.log")) for i in (0, 1)]
+        urls = [url for _, url, _ in servers]
+        for proc, url, _ in servers:
+            serving.wait_until_up(proc, url, timeout_s=240)
         clients = [Client(u, verbose=False, download_files=False) for u in urls]
         question = "What does the Wrenhollow Clinic pilot offer veterans?"
         before = [c.predict(question, "all", "all", [], api_name="/ask") for c in clients]
@@ -184,6 +146,3 @@ def test_two_kb_serve_replicas_answer_from_a_new_ingest(shared_index, tmp_path):
             reply = client.predict(question, "all", "all", [], api_name="/ask")
             assert reply["question"] == question and not reply["abstained"]
             assert any(c["doc_id"] == "wrenhollow-pilot.md" for c in reply["citations"])
-    finally:
-        for proc in procs:
-            _stop(proc)

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 
-import httpx
-from conftest import free_port
-
+from bench.processes import free_port, wait_until_up
 from kb.config import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def wait_until_up(url: str, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if httpx.get(url, timeout=2.0).status_code in (200, 401):
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the chat did not answer at {url} within {timeout_s} s")
-        time.sleep(0.2)
 
 
 @contextmanager
@@ -36,7 +20,7 @@ def running_chat(settings: Settings, assistant):
     demo = serve(settings, assistant=assistant, block=False)
     url = f"http://127.0.0.1:{settings.port}/"
     try:
-        wait_until_up(url)
+        wait_until_up(url, what="the chat", timeout_s=60.0, ok=(200, 401))  # 401: KB_AUTH set
         yield url
     finally:
         demo.close()
