@@ -146,11 +146,14 @@ def _calibration_text(cal: dict) -> str:
               help="BM25's weight in RRF (dense has 1).")
 @click.option("--candidates", type=click.IntRange(1), default=None,
               help="Passages each retriever contributes (default 100 documents' worth).")
+@click.option("--sentences", is_flag=True,
+              help="Sentence-level dense scoring: store each passage's sentence vectors (one "
+                   "sentence embedded at a time) and score a passage by its best match.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context
 def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion, alpha, rrf_k,
-                 bm25_weight, candidates, as_json, quiet) -> None:
+                 bm25_weight, candidates, sentences, as_json, quiet) -> None:
     """Score the retriever on a BEIR-format dataset (corpus.jsonl, queries.jsonl, qrels/).
 
     The dataset gets its own collection under KB_DATA_DIR, and its vectors are cached in
@@ -167,7 +170,7 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
     modes = ("hybrid", "dense", "bm25") if mode == "all" else (mode,)
     try:
         result = run_beir(_settings(ctx), folder, _embedder(), split=split, modes=modes,
-                          chunking=chunking, retriever_options=options,
+                          chunking=chunking, retriever_options=options, sentences=sentences,
                           progress=not (quiet or as_json))
     except KBError as exc:
         raise click.ClickException(str(exc)) from None
@@ -182,4 +185,5 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
              for m, s in result["modes"].items()]
     click.echo(f"{result['dataset']} {split}: {result['queries']} queries, "
                f"{result['documents']} documents, {result['passages']} passages "
-               f"(chunking {chunking})\n" + text_table(rows))
+               f"(chunking {chunking}{', sentence vectors' if sentences else ''})\n"
+               + text_table(rows))

@@ -9,7 +9,7 @@ from pathlib import Path
 import ir_measures
 import numpy as np
 
-from eval.beir_data import BeirDataset, check_chunking, fingerprint, load_beir, passages
+from eval.beir_data import BeirDataset, check_chunking, fingerprint, load_beir, passages, split_sentences
 from eval.metrics import score_runs
 from kb import store
 
@@ -49,8 +49,32 @@ def collection_name(dataset: str, chunking: str, key: str) -> str:
     return f"beir_{slug}_{chunking.replace('+', '_')}_{key}"[:500]
 
 
-def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bool = True):
-    """The dataset's own collection (created once; each granularity's vectors are cached)."""
+def sentence_vectors(ds: BeirDataset, chunks, embedder, cache_dir: Path,
+                     progress: bool = True) -> list[np.ndarray]:
+    """Each passage's sentences, embedded one sentence at a time (title in front, as passages).
+
+    The knowledge base pools a sentence's vector from its passage's token embeddings instead; a
+    SciFact abstract is often longer than the model's 256 tokens, so here each sentence is
+    encoded on its own (the `w1s1` granularity, cached like the others).
+    """
+    singles = passages(ds.corpus, "w1s1")
+    vecs = embed_cached(embedder, [c.embed_text() for c in singles], cache_dir,
+                        f"{ds.name}-w1s1", progress)
+    by_sentence = {(c.doc_id, c.text): v for c, v in zip(singles, vecs, strict=True)}
+    out = []
+    for c in chunks:
+        rows = [by_sentence[key] for s in split_sentences(c.text) or [c.text]
+                if (key := (c.doc_id, s)) in by_sentence]
+        out.append(np.asarray(rows, dtype=np.float32).reshape(-1, vecs.shape[1]))
+    return out
+
+
+def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bool = True,
+                sentences: bool = False):
+    """The dataset's own collection (created once; each granularity's vectors are cached).
+
+    `sentences`: store every passage's sentence vectors too (for sentence-level dense scoring).
+    """
     from tqdm import tqdm
 
     cache_dir = Path(settings.data_dir) / "beir-cache"
@@ -62,9 +86,13 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
                                   progress))
         chunks += some
     vectors = np.concatenate(parts)
-    key = fingerprint([c.chunk_id + "\n" + c.embed_text() for c in chunks], embedder.name)[:8]
-    own = settings.model_copy(update={"collection": collection_name(ds.name, chunking, key)})
-    identity = {"embedding_model": embedder.name, "beir_dataset": ds.name, "chunking": chunking}
+    sentence_vecs = sentence_vectors(ds, chunks, embedder, cache_dir, progress) if sentences \
+        else [None] * len(chunks)
+    label = chunking + ("+sentences" if sentences else "")
+    key = fingerprint([c.chunk_id + "\n" + c.embed_text() for c in chunks], embedder.name,
+                      label)[:8]
+    own = settings.model_copy(update={"collection": collection_name(ds.name, label, key)})
+    identity = {"embedding_model": embedder.name, "beir_dataset": ds.name, "chunking": label}
     col = store.open_collection(own, create=True, expect=identity)
     # Chroma's default HNSW search breadth (100) loses a few relevant abstracts when a query asks
     # for hundreds of passages. Set a wider one before the first write: an index already loaded
@@ -75,7 +103,8 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
                   disable=not progress) as bar:
             for i in range(0, len(chunks), UPSERT_STEP):
                 part = chunks[i:i + UPSERT_STEP]
-                store.upsert_chunks(col, part, vectors[i:i + UPSERT_STEP], [None] * len(part))
+                store.upsert_chunks(col, part, vectors[i:i + UPSERT_STEP],
+                                    sentence_vecs[i:i + UPSERT_STEP])
                 bar.update(len(part))
         store.bump_version(col)
     return own, identity
@@ -88,8 +117,11 @@ def doc_ranking(hits, depth: int) -> list[str]:
 
 def run_beir(settings, folder: Path, embedder, *, split: str = "test", modes=("hybrid",),
              chunking: str = "doc", depth: int = DEPTH, retriever_options: dict | None = None,
-             progress: bool = True) -> dict:
+             sentences: bool = False, progress: bool = True) -> dict:
     """nDCG@10, MRR@10 and recall@100 of the retriever per mode, on one split of a BEIR folder.
+
+    `sentences`: store sentence vectors with the passages and turn on the retriever's
+    sentence-level dense scoring (a passage's dense score is its best sentence's or its own).
 
     Only each query's text reaches the retriever (never its `metadata`, which holds the answers).
     """
@@ -98,8 +130,9 @@ def run_beir(settings, folder: Path, embedder, *, split: str = "test", modes=("h
     from kb.retrieve import Retriever
 
     ds = load_beir(folder, split)
-    own, identity = build_index(settings, ds, chunking, embedder, progress)
-    options = {"candidates": depth * (1 if chunking == "doc" else 3), **(retriever_options or {})}
+    own, identity = build_index(settings, ds, chunking, embedder, progress, sentences)
+    options = {"candidates": depth * (1 if chunking == "doc" else 3), **(retriever_options or {}),
+               "sentence_scoring": sentences}
     retriever = Retriever(lambda: store.open_collection(own, expect=identity), embedder,
                           check_every_s=3600, **options)
     retriever.refresh(force=True)

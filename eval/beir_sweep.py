@@ -61,7 +61,8 @@ def pool(scores: np.ndarray, owner: np.ndarray, n_docs: int, temperature: float 
         return out
     top = scores.max(axis=1, keepdims=True)
     summed = np.add.reduceat(np.exp((scores[:, order] - top) / temperature), starts, axis=1)
-    out[:, sorted_owner[starts]] = temperature * np.log(summed) + top
+    with np.errstate(divide="ignore"):  # a document far below the best underflows to -inf
+        out[:, sorted_owner[starts]] = temperature * np.log(summed) + top
     return out
 
 
@@ -148,6 +149,12 @@ def sweep(folder: Path, split: str, cache_dir: Path, embedder) -> list[tuple[str
     score("dense, best 3-sentence window (w3s2 max)", maxp)
     score("dense, max(abstract, best window)", np.maximum(dense, maxp))
     score("dense, log-sum-exp of windows t=0.02", pool(wdense, owner, len(doc_ids), 0.02))
+    sents = passages(ds.corpus, "w1s1")
+    sowner = np.array([index[c.doc_id] for c in sents])
+    svec = embed_cached(embedder, [c.embed_text() for c in sents], cache_dir, f"{ds.name}-w1s1")
+    sdense = qvec @ svec.T
+    best = pool(sdense, sowner, len(doc_ids))
+    score("dense, best sentence (w1s1 max)", best)
     score("rrf k=60 (full rankings) bm25 + dense", rrf([bm25, dense], [1, 1]))
     score("rrf k=10 (full rankings) bm25 + dense", rrf([bm25, dense], [1, 1], k=10))
     for a in (0.3, 0.4, 0.5):
@@ -160,7 +167,42 @@ def sweep(folder: Path, split: str, cache_dir: Path, embedder) -> list[tuple[str
         q2 /= np.linalg.norm(q2, axis=1, keepdims=True)
         score(f"dense PRF (Rocchio m={m} beta={beta}) then convex z a=0.5",
               convex([bm25, q2 @ dvec.T], [0.5, 0.5]))
+    sentence_level(score, bm25, dense, best, pool(sdense, sowner, len(doc_ids), 0.01), texts,
+                   queries, [f"{c.title} " * 3 + "\n" + c.text for c in docs])
+    for m, beta in ((1, 0.3), (2, 0.3)):
+        top = np.argsort(-convex([bm25, best], [0.4, 0.6]), axis=1)[:, :m]
+        q2 = qvec + beta * dvec[top].mean(axis=1)
+        q2 /= np.linalg.norm(q2, axis=1, keepdims=True)
+        score(f"dense PRF (Rocchio m={m} beta={beta}) then bm25 + best sentence a=0.4",
+              convex([bm25, pool(q2 @ svec.T, sowner, len(doc_ids))], [0.4, 0.6]))
     return results
+
+
+def bigram_matrix(texts, queries) -> np.ndarray:
+    """BM25 over adjacent pairs of stemmed words (a phrase signal)."""
+    def pairs(tokens):
+        return [a + "_" + b for a, b in zip(tokens, tokens[1:], strict=False)]
+
+    index = bm25s.BM25()
+    index.index([pairs(_stems(t)) for t in texts], show_progress=False)
+    return np.asarray([bm25_words(index, pairs(_stems(q))) for q in queries], dtype=np.float32)
+
+
+def sentence_level(score, bm25, dense, best, soft, texts, queries, titled) -> None:
+    """Document-level fusion of BM25 on abstracts with the best sentence's cosine (what
+    `kb eval beir --sentences` does in the retriever), and what was tried around it."""
+    for a in (0.3, 0.35, 0.4, 0.45, 0.5):
+        score(f"convex z a={a}: bm25 + dense best sentence", convex([bm25, best], [a, 1 - a]))
+    score("convex z a=0.4: bm25 + max(abstract, best sentence) (the retriever's rule)",
+          convex([bm25, np.maximum(dense, best)], [0.4, 0.6]))
+    score("convex z a=0.4: bm25 + log-sum-exp of sentences t=0.01",
+          convex([bm25, np.where(np.isfinite(soft), soft, -10)], [0.4, 0.6]))
+    score("convex z a=0.4: bm25 + abstract + best sentence (0.4/0.1/0.5)",
+          convex([bm25, dense, best], [0.4, 0.1, 0.5]))
+    score("convex z a=0.4: bm25 title x3 + best sentence",
+          convex([bm25_matrix(titled, queries), best], [0.4, 0.6]))
+    score("convex z: bm25 0.4 + best sentence 0.55 + bigram bm25 0.05",
+          convex([bm25, best, bigram_matrix(texts, queries)], [0.4, 0.55, 0.05]))
 
 
 def main() -> None:

@@ -87,16 +87,29 @@ def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85,
     return [hits[i] for i in kept]
 
 
+@dataclass(frozen=True)
+class _Dense:
+    """One candidate as the dense side sees it: `cosine` to the passage vector (what abstention
+    is calibrated on) and `score`, the value it is ranked and fused by."""
+
+    cosine: float
+    score: float
+    meta: dict
+    text: str
+    sentence_vectors: np.ndarray | None
+
+
 class Retriever:
     """Searches one collection; rebuilds its BM25 view when the index version changes."""
 
     def __init__(self, open_collection: Callable[[], object], embedder, *,
                  check_every_s: float = 2.0, candidates: int = 30, fusion: str = "convex",
                  alpha: float = DEFAULT_ALPHA, rrf_k: int = 60,
-                 weights: tuple[float, float] = (1.0, 1.0)) -> None:
+                 weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False) -> None:
         """`fusion` "convex": (1 - alpha) * z(cosine) + alpha * z(BM25) over the union of both
         top-`candidates` lists; "rrf": reciprocal-rank fusion with `rrf_k` and (dense, BM25)
-        `weights`."""
+        `weights`. `sentence_scoring`: the dense side scores a candidate passage by its best
+        match, the passage vector or one of its stored sentence vectors."""
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
         self._open = open_collection
@@ -107,6 +120,7 @@ class Retriever:
         self.alpha = alpha
         self.rrf_k = rrf_k
         self.weights = weights
+        self.sentence_scoring = sentence_scoring
         self._lock = threading.Lock()
         self._checked = 0.0
         self.version: str | None = None
@@ -142,7 +156,7 @@ class Retriever:
         filters = filters or Filters()
         qv = self.embedder.embed_query(query) if query_vector is None else query_vector
         n = min(self.candidates, len(self.chunks))
-        dense: dict[str, tuple[float, dict, str]] = {}
+        dense: dict[str, _Dense] = {}
         dense_ranking: list[str] = []
         if mode in ("hybrid", "dense"):
             res = self.collection.query(query_embeddings=[qv.tolist()], n_results=n,
@@ -150,8 +164,10 @@ class Retriever:
                                         include=["metadatas", "documents", "distances"])
             for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0],
                                              res["metadatas"][0], res["distances"][0], strict=True):
-                dense[cid] = (1.0 - float(dist), meta, text)
+                dense[cid] = self._dense(cid, 1.0 - float(dist), meta, text, qv)
                 dense_ranking.append(cid)
+            if self.sentence_scoring:
+                dense_ranking.sort(key=lambda cid: -dense[cid].score)
         lexical: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
             allowed = None
@@ -166,7 +182,7 @@ class Retriever:
             self._fetch([cid for cid in lexical if cid not in dense], qv, dense)
             union = list(dict.fromkeys(dense_ranking + lexical_ranking))
             fused = fuse_scores(
-                [{cid: dense[cid][0] for cid in union if cid in dense},
+                [{cid: dense[cid].score for cid in union if cid in dense},
                  {cid: float(lex_scores[self._row[cid]]) if cid in self._row else 0.0
                   for cid in union}],
                 [1.0 - self.alpha, self.alpha])
@@ -184,20 +200,28 @@ class Retriever:
         for cid, score in top:
             if cid not in dense:  # deleted between the BM25 view and now
                 continue
-            sim, meta, text = dense[cid]
-            vecs = meta.get("sentence_vectors")
+            d = dense[cid]
             hits.append(Hit(
-                chunk=store.chunk_from_record(cid, text, meta), score=score, dense_score=sim,
-                bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
-                sentence_vectors=store.unpack_vectors(vecs, len(qv)) if vecs else None,
+                chunk=store.chunk_from_record(cid, d.text, d.meta), score=score,
+                dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
+                sentence_vectors=d.sentence_vectors,
             ))
         return collapse_near_duplicates(hits, limit=k)
 
     def _fetch(self, ids: list[str], qv: np.ndarray, dense: dict) -> None:
-        """Add (cosine, metadata, text) for `ids` that the dense search did not return."""
+        """Add the dense side's view of `ids` that the dense search did not return."""
         if not ids:
             return
         got = self.collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
         for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
                                         got["embeddings"], strict=True):
-            dense[cid] = (float(np.dot(qv, np.asarray(emb, dtype=np.float32))), meta, text)
+            cosine = float(np.dot(qv, np.asarray(emb, dtype=np.float32)))
+            dense[cid] = self._dense(cid, cosine, meta, text, qv)
+
+    def _dense(self, cid: str, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
+        packed = meta.get("sentence_vectors")
+        vecs = store.unpack_vectors(packed, len(qv)) if packed else None
+        score = cosine
+        if self.sentence_scoring and vecs is not None and len(vecs):
+            score = max(cosine, float(np.max(vecs @ qv)))
+        return _Dense(cosine, score, meta, text, vecs)

@@ -83,3 +83,25 @@ def test_passage_level_run_and_table_output(embedder):
 def test_missing_folder_is_a_usage_error():
     result = CliRunner().invoke(cli, ["eval", "beir", "/no/such/folder"])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_sentence_scoring_stores_every_sentence_vector(embedder, tmp_path):
+    data = _run(["--sentences", "--mode", "all"])
+    assert data["retriever"]["sentence_scoring"] is True
+    assert data["modes"]["hybrid"]["ndcg_at_10"] == 1.0
+    import chromadb
+
+    from kb import store
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "kbdata" / "chroma"))
+    (name,) = [c.name for c in client.list_collections() if "sentences" in c.name]
+    got = client.get_collection(name).get(include=["metadatas", "documents"])
+    corpus = load_beir(MINI, "test").corpus
+    for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        doc_id = cid.split("#")[0]
+        assert text == corpus[doc_id][1]
+        vecs = store.unpack_vectors(meta["sentence_vectors"], embedder.dim)
+        # one vector per sentence, each the sentence embedded on its own (title in front)
+        assert vecs.shape[0] == len(split_sentences(text))
+        first = embedder.embed_texts([f"{corpus[doc_id][0]}\n{split_sentences(text)[0]}"])[0]
+        assert float(vecs[0] @ first) > 0.99

@@ -1,0 +1,69 @@
+"""Sentence-level dense scoring in the retriever (real Chroma on a temp dir, hand-made vectors).
+
+The vectors are built by hand so the expected order is known exactly; the embedder is never
+called because every search passes its query vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kb import store
+from kb.config import Settings
+from kb.records import Chunk
+from kb.retrieve import Retriever
+
+DIM = 8
+
+
+def _unit(*parts: tuple[int, float]) -> np.ndarray:
+    v = np.zeros(DIM, dtype=np.float32)
+    for i, x in parts:
+        v[i] = x
+    return v / np.linalg.norm(v)
+
+
+def _chunk(doc: str, text: str) -> Chunk:
+    return Chunk(chunk_id=f"{doc}#0", doc_id=doc, n=0, text=text, title=doc, section="",
+                 start=0, end=len(text), sentences=((0, len(text)),), n_chunks=1)
+
+
+def _retriever(tmp_path, **options) -> Retriever:
+    settings = Settings(data_dir=tmp_path / "kbdata")
+    col = store.open_collection(settings, create=True, expect={"embedding_model": "hand"})
+    query = _unit((0, 1.0))
+    # "broad": its passage vector leans to the query (cosine 0.6) but no sentence does better.
+    # "pinpoint": its passage vector is mostly about something else (cosine 0.3), yet one of its
+    # sentences says exactly what the query asks (cosine 1.0).
+    broad = _unit((0, 0.6), (1, 0.8))
+    pinpoint = _unit((0, 0.3), (2, float(np.sqrt(1 - 0.09))))
+    store.upsert_chunks(
+        col, [_chunk("broad", "broad words"), _chunk("pinpoint", "pinpoint words")],
+        np.stack([broad, pinpoint]),
+        [np.stack([broad]), np.stack([_unit((2, 1.0)), query])])
+    store.bump_version(col)
+    retriever = Retriever(lambda: store.open_collection(settings), embedder=None, **options)
+    retriever.refresh(force=True)
+    return retriever, query
+
+
+def test_best_sentence_ranks_a_passage_only_when_switched_on(tmp_path):
+    off, query = _retriever(tmp_path)
+    hits = off.search("anything", k=2, mode="dense", query_vector=query)
+    assert [h.chunk.doc_id for h in hits] == ["broad", "pinpoint"]
+
+    on, query = _retriever(tmp_path, sentence_scoring=True)
+    hits = on.search("anything", k=2, mode="dense", query_vector=query)
+    assert [h.chunk.doc_id for h in hits] == ["pinpoint", "broad"]
+    # Abstention stays calibrated on the passage cosine, whatever the ranking used.
+    assert abs(hits[0].dense_score - 0.3) < 1e-3 and abs(hits[1].dense_score - 0.6) < 1e-3
+    assert hits[0].sentence_vectors.shape == (2, DIM)
+
+
+def test_hybrid_fusion_uses_the_sentence_score(tmp_path):
+    # BM25's weight is 0 here, so the fused order is the dense side's: the passage cosine without
+    # sentence scoring, the best sentence with it.
+    off, query = _retriever(tmp_path, alpha=0.0)
+    assert off.search("words", k=2, query_vector=query)[0].chunk.doc_id == "broad"
+    on, query = _retriever(tmp_path, alpha=0.0, sentence_scoring=True)
+    assert on.search("words", k=2, query_vector=query)[0].chunk.doc_id == "pinpoint"
