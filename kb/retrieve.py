@@ -96,7 +96,6 @@ class _Dense:
     score: float
     meta: dict
     text: str
-    sentence_vectors: np.ndarray | None
 
 
 class Retriever:
@@ -201,10 +200,11 @@ class Retriever:
             if cid not in dense:  # deleted between the BM25 view and now
                 continue
             d = dense[cid]
+            packed = d.meta.get("sentence_vectors")
             hits.append(Hit(
                 chunk=store.chunk_from_record(cid, d.text, d.meta), score=score,
                 dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
-                sentence_vectors=d.sentence_vectors,
+                sentence_vectors=store.unpack_vectors(packed, len(qv)) if packed else None,
             ))
         return collapse_near_duplicates(hits, limit=k)
 
@@ -219,9 +219,9 @@ class Retriever:
             dense[cid] = self._dense(cid, cosine, meta, text, qv)
 
     def _dense(self, cid: str, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
-        packed = meta.get("sentence_vectors")
-        vecs = store.unpack_vectors(packed, len(qv)) if packed else None
         score = cosine
-        if self.sentence_scoring and vecs is not None and len(vecs):
-            score = max(cosine, float(np.max(vecs @ qv)))
-        return _Dense(cosine, score, meta, text, vecs)
+        if self.sentence_scoring and meta.get("sentence_vectors"):
+            vecs = store.unpack_vectors(meta["sentence_vectors"], len(qv))
+            if len(vecs):
+                score = max(cosine, float(np.max(vecs @ qv)))
+        return _Dense(cosine, score, meta, text)
