@@ -71,7 +71,7 @@ class Suite:
 
         reference = load_sentence_transformer()
         self.each_backend("ingest", lambda b: ingest_speed.run(
-            self.embedder(b), reference, repeats=1 if self.quick else 3,
+            self.embedder(b), reference, repeats=1 if self.quick else 5,
             cli_reingest=not self.quick or b == "torch"))
 
     def peer(self) -> None:

@@ -109,11 +109,7 @@ class Embedder:
         """Word pieces including [CLS] and [SEP], as the model sees them."""
         return len(self._tokenizers()[0].encode(text, add_special_tokens=True).ids)
 
-    def token_offsets(self, text: str) -> np.ndarray:
-        """(start, end) character span of each word piece the model sees; (0, 0) for specials."""
-        return np.asarray(self._tokenizers()[1].encode(text).offsets, dtype=np.int64)
-
-    def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
         encodings = self._tokenizers()[1].encode_batch(texts)
         width = max(len(e.ids) for e in encodings)
         feeds = {n: np.zeros((len(texts), width), dtype=np.int64) for n in _INPUTS}
@@ -122,27 +118,29 @@ class Embedder:
             feeds["input_ids"][row, :n] = e.ids
             feeds["attention_mask"][row, :n] = e.attention_mask
             feeds["token_type_ids"][row, :n] = e.type_ids
-        return self._forward(feeds), feeds["attention_mask"]
+        return self._forward(feeds), feeds["attention_mask"], encodings
 
     def token_embeddings(self, texts: Sequence[str], batch_size: int = 32
-                         ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per text: (mean-pooled vector, not normalised; contextual token vectors [length, dim])."""
+                         ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text: (mean-pooled vector, not normalised; contextual token vectors [length, dim];
+        each token's (start, end) character span, (0, 0) for [CLS] and [SEP])."""
         texts = list(texts)
         # Longest first, as sentence-transformers does, so a batch pads to similar lengths.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out: list = [None] * len(texts)
         for i in range(0, len(order), batch_size):
             idx = order[i:i + batch_size]
-            hidden, mask = self._run([texts[j] for j in idx])
+            hidden, mask, encodings = self._run([texts[j] for j in idx])
             for row, j in enumerate(idx):
                 tokens = hidden[row, :int(mask[row].sum())].astype(np.float32)
-                out[j] = (tokens.mean(axis=0), tokens)
+                offsets = np.asarray(encodings[row].offsets, dtype=np.int64)
+                out[j] = (tokens.mean(axis=0), tokens, offsets)
         return out
 
     def embed_texts(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = np.stack([pooled for pooled, _ in self.token_embeddings(texts, batch_size)])
+        vecs = np.stack([out[0] for out in self.token_embeddings(texts, batch_size)])
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True).clip(1e-12)
         return vecs.astype(np.float32)
 
@@ -158,12 +156,11 @@ class Embedder:
         sentence's character span, so per-sentence vectors cost no extra model call.
         """
         outputs = self.token_embeddings(texts, batch_size)
-        passages = np.stack([pooled for pooled, _ in outputs]).astype(np.float32)
+        passages = np.stack([pooled for pooled, _, _ in outputs]).astype(np.float32)
         passages /= np.linalg.norm(passages, axis=1, keepdims=True).clip(1e-12)
         dim = passages.shape[1]
         sentence_vecs = []
-        for text, (_, tokens), text_spans in zip(texts, outputs, spans, strict=True):
-            offsets = self.token_offsets(text)
+        for (_, tokens, offsets), text_spans in zip(outputs, spans, strict=True):
             if len(offsets) != len(tokens):
                 raise RuntimeError("tokenizer and model disagree on the passage length")
             rows = []

@@ -36,6 +36,10 @@ MONTHS = (
 _PAREN = re.compile(r"\(([^()]*?\b(?:19|20)\d{2}[a-z]?)\)")
 
 
+# libyaml's loader when PyYAML was built with it: the same safe subset, ~10x faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
     """Return (front matter, body, line where the body starts). No front matter -> ({}, text, 1)."""
     if not text.startswith("---"):
@@ -47,7 +51,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str, int]:
         if lines[i].strip() in ("---", "..."):
             raw = "".join(lines[1:i])
             try:
-                meta = yaml.safe_load(raw) or {}
+                meta = yaml.load(raw, Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 # Errors found at the end of the block point past it: clamp to its last line.

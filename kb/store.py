@@ -135,7 +135,7 @@ def upsert_chunks(col, chunks: Sequence[Chunk], vectors: np.ndarray,
     extras = extras or [{}] * len(chunks)
     col.upsert(
         ids=[c.chunk_id for c in chunks],
-        embeddings=[v.tolist() for v in vectors],
+        embeddings=np.asarray(vectors, dtype=np.float32),
         documents=[c.text for c in chunks],
         metadatas=[{**chunk_metadata(c, s), **x}
                    for c, s, x in zip(chunks, sentence_vecs, extras, strict=True)],
