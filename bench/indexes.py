@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 from kb.config import Settings
@@ -30,10 +32,15 @@ def quiet_environment() -> None:
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
-def bundled_index(embedder, base: Path | None = None) -> Settings:
-    """The bundled knowledge base, ingested incrementally into .kbdata/bench/bundled."""
+def ingest_cached(settings: Settings, inputs: list[str] | None, embedder, progress: bool = False):
+    """`run_ingest` into one of the benchmark's caches, rebuilt when the index says another model
+    or chunker built it (the cache is ours to throw away; a user's index never is)."""
     from ingest.pipeline import run_ingest
+    from kb.errors import ModelMismatchError
 
-    settings = Settings(data_dir=bench_dir("bundled", base))
-    run_ingest(settings, None, embedder, progress=False)
-    return settings
+    try:
+        return run_ingest(settings, inputs, embedder, progress=progress)
+    except ModelMismatchError as exc:
+        print(f"[bench] rebuilding {settings.data_dir}: {exc}", file=sys.stderr, flush=True)
+        shutil.rmtree(settings.chroma_path)
+        return run_ingest(settings, inputs, embedder, progress=progress)

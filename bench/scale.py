@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from bench import scifact
-from bench.indexes import bench_dir
+from bench.indexes import bench_dir, ingest_cached
 from bench.retrieval_metrics import distinct_docs, hit_at_k, ndcg_at_k
 from bench.stats import summarise
 from kb.config import Settings
@@ -15,15 +15,13 @@ from kb.config import Settings
 def ingest_scifact(embedder, source: Path, base: Path | None = None, limit: int | None = None,
                    progress: bool = True) -> tuple[Settings, dict]:
     """Write the abstracts as documents and ingest them incrementally into their own data dir."""
-    from ingest.pipeline import run_ingest
-
     rows = scifact.read_corpus(source, limit)
     tag = f"-{limit}" if limit else ""
     docs = bench_dir(f"scifact{tag}-docs", base)
     scifact.write_documents(rows, docs)
     settings = Settings(data_dir=bench_dir(f"scifact{tag}-{embedder.backend}", base))
     t0 = time.perf_counter()
-    report = run_ingest(settings, [str(docs)], embedder, progress=progress)
+    report = ingest_cached(settings, [str(docs)], embedder, progress=progress)
     seconds = time.perf_counter() - t0
     info = {"documents": report.documents, "chunks": report.chunks,
             "embedded_now": len(report.added) + len(report.changed),

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from bench import ask_latency, ingest_speed, load, peer, scale, scifact, serving
+from bench.indexes import ingest_cached
 from bench.questions import hit_at_k, is_relevant
 from bench.stats import summarise
 from eval.sets import DEFAULT_SET, load_eval_set
@@ -41,10 +42,8 @@ class Suite:
     def bundled(self, backend: str) -> Settings:
         """The bundled knowledge base indexed with this backend (incremental, kept between runs)."""
         if backend not in self._bundled:
-            from ingest.pipeline import run_ingest
-
             settings = Settings(data_dir=self.data / f"bundled-{backend}", embed_backend=backend)
-            run_ingest(settings, None, self.embedder(backend), progress=False)
+            ingest_cached(settings, None, self.embedder(backend))
             self._bundled[backend] = settings
         return self._bundled[backend]
 

@@ -16,10 +16,14 @@ from collections.abc import Callable
 
 from kb.records import Chunk, Document
 
-CHUNKER_VERSION = "sections-sentences-v2"
+CHUNKER_VERSION = "sections-sentences-v3"
 MODEL_LIMIT = 256  # word pieces, [CLS] and [SEP] included
 TARGET_TOKENS = 180  # passages this size give precise citations and stay well inside the limit
 OVERLAP_TOKENS = 30
+# A section's last chunk reaches back over earlier sentences until it has this many word pieces
+# (within the budget): a lone closing sentence ("That finding came from ...") loses its context,
+# and a short passage is mostly title, so it ranks high for any question about the document.
+MIN_TAIL_TOKENS = 90
 
 # A sentence ends at . ! or ? (maybe closed by a quote or bracket) before white space and a capital,
 # digit, quote or bracket; common abbreviations do not end sentences.
@@ -112,7 +116,8 @@ def pack_sentences(text: str, start: int, end: int, budget: int,
     """Greedy packing of whole sentences of text[start:end] into spans within `budget` tokens.
 
     Word pieces add up across white space, so a span's size is the sum of its sentences' sizes.
-    The next span repeats the previous one's last sentences up to OVERLAP_TOKENS.
+    The next span repeats the previous one's last sentences up to OVERLAP_TOKENS; the last span
+    reaches back further, to MIN_TAIL_TOKENS, when it would be shorter.
     """
     units: list[tuple[int, int, int]] = []  # (start, end, tokens)
     for s, e in sentence_spans(text[start:end]):
@@ -124,16 +129,22 @@ def pack_sentences(text: str, start: int, end: int, budget: int,
             units += [(a, b, count_tokens(text[a:b]))
                       for a, b in _word_pieces(text, s, e, budget, count_tokens)]
     spans: list[tuple[int, int]] = []
-    i = 0
+    i, previous = 0, -1
     while i < len(units):
         j, used = i, 0
         while j < len(units) and used + units[j][2] <= budget:
             used += units[j][2]
             j += 1
         j = max(j, i + 1)
-        spans.append((units[i][0], units[j - 1][1]))
-        if j >= len(units):
+        if j >= len(units):  # the last span: give a short one its preceding sentences back
+            while i - 1 > previous and used < MIN_TAIL_TOKENS and \
+                    used + units[i - 1][2] <= budget:
+                i -= 1
+                used += units[i][2]
+            spans.append((units[i][0], units[j - 1][1]))
             break
+        spans.append((units[i][0], units[j - 1][1]))
+        previous = i
         # Step back over trailing sentences that fit the overlap, never to where we began.
         back, overlap = j, 0
         while back - 1 > i and overlap + units[back - 1][2] <= OVERLAP_TOKENS:

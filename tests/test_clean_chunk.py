@@ -6,7 +6,14 @@ import unicodedata
 
 from conftest import DATA
 
-from ingest.chunk import MODEL_LIMIT, sentence_spans, split_into_chunks, split_sections
+from ingest.chunk import (
+    MIN_TAIL_TOKENS,
+    MODEL_LIMIT,
+    pack_sentences,
+    sentence_spans,
+    split_into_chunks,
+    split_sections,
+)
 from ingest.clean import clean_text, normalise_text
 from ingest.load import document_from_text
 from kb.records import Document
@@ -84,3 +91,19 @@ def test_chunk_ids_are_stable(embedder):
     first = [c.chunk_id for c in split_into_chunks(_doc(text), embedder.count_tokens)]
     again = [c.chunk_id for c in split_into_chunks(_doc(text), embedder.count_tokens)]
     assert first == again == ["d#0", "d#1"]
+
+
+def test_a_short_closing_sentence_keeps_its_context():
+    # Four sentences of 40 "tokens" fill a 160-token span exactly; the closing sentence would be a
+    # chunk on its own without the tail rule. Tokens are counted as words here, to pin the sizes.
+    def words(text: str) -> int:
+        return len(text.split())
+
+    sentences = [" ".join([f"S{i}"] + ["word"] * 38) + " end." for i in range(4)]
+    text = " ".join(sentences) + " That finding was preliminary."
+    spans = pack_sentences(text, 0, len(text), 160, words)
+    assert [text[a:b] for a, b in spans][0] == " ".join(sentences)
+    last = text[spans[-1][0]:spans[-1][1]]
+    assert last.endswith("That finding was preliminary.")
+    assert words(last) >= MIN_TAIL_TOKENS and words(last) <= 160
+    assert last.startswith("S1 ")  # reached back over sentences 3, 2 and 1, not to the start
