@@ -92,9 +92,21 @@ def strip_furniture(text: str) -> str:
     return "\n".join(kept)
 
 
-def clean_text(text: str, *, scraped: bool = False) -> str:
-    """Normalise text; for scraped pages also remove page furniture."""
+# Markdown bold: **term** or __term__ (a pair on one line). Single * or _ are left alone: they
+# also start bullets and appear inside words.
+_BOLD = re.compile(r"(?<!\w)\*\*(?=\S)([^\n]*?\S)\*\*(?!\w)|(?<!\w)__(?=\S)([^\n]*?\S)__(?!\w)")
+
+
+def strip_bold(text: str) -> str:
+    """Drop markdown bold markers, keeping the words, so quoted sentences read as prose."""
+    return _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def clean_text(text: str, *, scraped: bool = False, markdown: bool = False) -> str:
+    """Normalise text; for scraped pages also remove page furniture; for markdown, bold markers."""
     text = normalise_text(text)
     if scraped:
         text = normalise_text(strip_furniture(text))
+    if markdown:
+        text = strip_bold(text)
     return text

@@ -137,7 +137,7 @@ def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: st
     meta: dict = {}
     if suffix in (".md", ".markdown"):
         meta, body, _ = split_front_matter(raw, name)
-        text = clean_text(body)
+        text = clean_text(body, markdown=True)
     elif suffix in (".html", ".htm"):
         import trafilatura
 
@@ -145,7 +145,7 @@ def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: st
                                    include_tables=True, with_metadata=False) or ""
         meta_doc = trafilatura.extract_metadata(raw)
         title = title or (meta_doc.title if meta_doc and meta_doc.title else "")
-        text = clean_text(body, scraped=True)
+        text = clean_text(body, scraped=True, markdown=True)
     else:
         text = clean_text(raw, scraped=suffix == ".txt")
     if len(text.split()) < 5:

@@ -36,12 +36,16 @@ def _usable(sentence: str) -> bool:
 
 
 def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float = 0.85,
-                     max_sentences: int = MAX_SENTENCES) -> list[tuple[int, int, float]]:
+                     max_sentences: int = MAX_SENTENCES,
+                     weights: tuple[float, float, float] = (0.5, 0.2, 0.2)
+                     ) -> list[tuple[int, int, float]]:
     """(hit index, sentence index, relevance) chosen by MMR over sentence vectors.
 
-    Relevance weighs the sentence's cosine to the question and its passage's cosine equally; the
-    weights and lambda were picked on the default eval set (docs/answer-tuning.md has the sweep).
-    Adding word overlap with the question made the chosen quotes worse there.
+    Relevance = w_s * cos(sentence, question) + w_p * cos(passage, question) + w_r * rank prior,
+    the prior falling from 1 for the first hit to 1/k for the last, so the hybrid ranking (which
+    BM25 helps) reaches the answer, not only the dense cosines. `weights` = (w_s, w_p, w_r) and
+    lambda were picked on the default eval set (docs/answer-tuning.md has the sweeps). Adding word
+    overlap with the question made the chosen quotes worse there.
     """
     cands, vecs, rels = [], [], []
     for hi, hit in enumerate(hits):
@@ -52,7 +56,8 @@ def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float =
                 continue
             vec = hit.sentence_vectors[si]
             # The passage's own similarity keeps sentences in context of a relevant passage.
-            rel = 0.5 * float(vec @ query_vec) + 0.5 * float(hit.dense_score or 0.0)
+            rel = weights[0] * float(vec @ query_vec) + weights[1] * float(hit.dense_score or 0.0) \
+                + weights[2] * (1.0 - hi / len(hits))
             cands.append((hi, si))
             vecs.append(vec)
             rels.append(rel)

@@ -130,4 +130,5 @@ def test_validator_flags_markers_without_citations_and_quotes_not_in_the_chunk(a
     first = answer.citations[0]
     tampered = {**chunks, first.chunk_id: "different text"}
     assert validate_citations(answer.answer, answer.citations, tampered) == \
-        [f"[1] quote does not occur at its offsets in {first.chunk_id}"]
+        [f"[{c.n}] quote does not occur at its offsets in {first.chunk_id}"
+         for c in answer.citations if c.chunk_id == first.chunk_id]

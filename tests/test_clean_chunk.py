@@ -14,7 +14,7 @@ from ingest.chunk import (
     split_into_chunks,
     split_sections,
 )
-from ingest.clean import clean_text, normalise_text
+from ingest.clean import clean_text, normalise_text, strip_bold
 from ingest.load import document_from_text
 from kb.records import Document
 
@@ -107,3 +107,13 @@ def test_a_short_closing_sentence_keeps_its_context():
     assert last.endswith("That finding was preliminary.")
     assert words(last) >= MIN_TAIL_TOKENS and words(last) <= 160
     assert last.startswith("S1 ")  # reached back over sentences 3, 2 and 1, not to the start
+
+
+def test_markdown_bold_markers_are_dropped_and_the_words_kept():
+    assert strip_bold("**Phase 1, 2 and 3.** Phase 1 studies") == "Phase 1, 2 and 3. Phase 1 studies"
+    assert strip_bold("- __rct__: reports a trial") == "- rct: reports a trial"
+    # Not bold: arithmetic, lone markers, a bullet star and single-star emphasis stay as written.
+    for text in ("2**3 is 8", "x ** y ** z", "* a bullet with *emphasis*"):
+        assert strip_bold(text) == text
+    assert clean_text("**Term.** Text.", markdown=True) == "Term. Text."
+    assert clean_text("**Term.** Text.") == "**Term.** Text."
