@@ -38,6 +38,15 @@ def _client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
+def drop_collection(settings: Settings) -> None:
+    """Delete the collection (vectors, texts, labels); a missing one is not an error."""
+    try:
+        _client(settings).delete_collection(settings.collection)
+    except Exception as exc:
+        if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
+            raise
+
+
 def open_collection(settings: Settings, *, create: bool = False, expect: dict | None = None):
     """The collection, checked against `expect` (model, chunker). Missing -> EmptyIndexError."""
     client = _client(settings)

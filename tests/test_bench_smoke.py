@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
+from conftest import DATA, ROOT
 
 from bench import ask_latency, ingest_speed, peer, report, scale, serving
 from bench.questions import hit_at_k
@@ -122,3 +122,17 @@ def test_serving_cold_start_load_and_burst(kb_index):
         burst = load.burst(url, question, expected[question], 6)
         assert burst["ok"] + burst["busy"] + burst["wrong"] + burst["lost"] == 6
         assert burst["wrong"] == 0 and burst["lost"] == 0 and burst["ok"] >= 1
+
+
+def test_a_bench_cache_built_by_another_chunker_is_rebuilt(embedder, tmp_path, monkeypatch):
+    from bench.indexes import ingest_cached
+    from ingest import pipeline
+    from kb import store
+
+    settings = Settings(data_dir=tmp_path / "cache")
+    glossary = [str(ROOT / "kb" / "documents" / "glossary.md")]
+    assert ingest_cached(settings, glossary, embedder).chunks_added > 0
+    monkeypatch.setattr(pipeline, "CHUNKER_VERSION", "another-chunker")
+    again = ingest_cached(settings, glossary, embedder)
+    assert again.chunks_added == again.chunks > 0  # embedded afresh, nothing left over
+    assert store.open_collection(settings).metadata["chunker_version"] == "another-chunker"
