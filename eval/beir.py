@@ -86,8 +86,6 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
                                   progress))
         chunks += some
     vectors = np.concatenate(parts)
-    sentence_vecs = sentence_vectors(ds, chunks, embedder, cache_dir, progress) if sentences \
-        else [None] * len(chunks)
     label = chunking + ("+sentences" if sentences else "")
     key = fingerprint([c.chunk_id + "\n" + c.embed_text() for c in chunks], embedder.name,
                       label)[:8]
@@ -99,6 +97,8 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
     # in this process keeps the breadth it was loaded with.
     col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
     if col.count() != len(chunks):
+        sentence_vecs = sentence_vectors(ds, chunks, embedder, cache_dir, progress) if sentences \
+            else [None] * len(chunks)
         with tqdm(total=len(chunks), desc="indexing", unit="passage",
                   disable=not progress) as bar:
             for i in range(0, len(chunks), UPSERT_STEP):

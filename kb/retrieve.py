@@ -163,7 +163,7 @@ class Retriever:
                                         include=["metadatas", "documents", "distances"])
             for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0],
                                              res["metadatas"][0], res["distances"][0], strict=True):
-                dense[cid] = self._dense(cid, 1.0 - float(dist), meta, text, qv)
+                dense[cid] = self._dense(1.0 - float(dist), meta, text, qv)
                 dense_ranking.append(cid)
             if self.sentence_scoring:
                 dense_ranking.sort(key=lambda cid: -dense[cid].score)
@@ -216,9 +216,9 @@ class Retriever:
         for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
                                         got["embeddings"], strict=True):
             cosine = float(np.dot(qv, np.asarray(emb, dtype=np.float32)))
-            dense[cid] = self._dense(cid, cosine, meta, text, qv)
+            dense[cid] = self._dense(cosine, meta, text, qv)
 
-    def _dense(self, cid: str, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
+    def _dense(self, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
         score = cosine
         if self.sentence_scoring and meta.get("sentence_vectors"):
             vecs = store.unpack_vectors(meta["sentence_vectors"], len(qv))
