@@ -96,6 +96,7 @@ class _Dense:
     score: float
     meta: dict
     text: str
+    sentence_vectors: np.ndarray | None = None  # unpacked only when sentence scoring needed them
 
 
 class Retriever:
@@ -200,11 +201,13 @@ class Retriever:
             if cid not in dense:  # deleted between the BM25 view and now
                 continue
             d = dense[cid]
-            packed = d.meta.get("sentence_vectors")
+            vecs, packed = d.sentence_vectors, d.meta.get("sentence_vectors")
+            if vecs is None and packed:
+                vecs = store.unpack_vectors(packed, len(qv))
             hits.append(Hit(
                 chunk=store.chunk_from_record(cid, d.text, d.meta), score=score,
                 dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
-                sentence_vectors=store.unpack_vectors(packed, len(qv)) if packed else None,
+                sentence_vectors=vecs,
             ))
         return collapse_near_duplicates(hits, limit=k)
 
@@ -219,9 +222,8 @@ class Retriever:
             dense[cid] = self._dense(cosine, meta, text, qv)
 
     def _dense(self, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
-        score = cosine
-        if self.sentence_scoring and meta.get("sentence_vectors"):
-            vecs = store.unpack_vectors(meta["sentence_vectors"], len(qv))
-            if len(vecs):
-                score = max(cosine, float(np.max(vecs @ qv)))
-        return _Dense(cosine, score, meta, text)
+        if not (self.sentence_scoring and meta.get("sentence_vectors")):
+            return _Dense(cosine, cosine, meta, text)
+        vecs = store.unpack_vectors(meta["sentence_vectors"], len(qv))
+        score = max(cosine, float(np.max(vecs @ qv))) if len(vecs) else cosine
+        return _Dense(cosine, score, meta, text, vecs)

@@ -38,12 +38,17 @@ def _client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
+def _is_missing(exc: Exception) -> bool:
+    """Chroma's way of saying the collection does not exist (the error class varies by client)."""
+    return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
+
+
 def drop_collection(settings: Settings) -> None:
     """Delete the collection (vectors, texts, labels); a missing one is not an error."""
     try:
         _client(settings).delete_collection(settings.collection)
     except Exception as exc:
-        if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
+        if not _is_missing(exc):
             raise
 
 
@@ -61,7 +66,7 @@ def open_collection(settings: Settings, *, create: bool = False, expect: dict | 
     except StoreUnavailableError:
         raise
     except Exception as exc:
-        if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
+        if _is_missing(exc):
             raise EmptyIndexError(
                 f"no index in {settings.where()} (collection {settings.collection!r}); "
                 "run `kb ingest` first.") from None
