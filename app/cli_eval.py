@@ -148,7 +148,8 @@ def _calibration_text(cal: dict) -> str:
               help="Passages each retriever contributes (default 100 documents' worth).")
 @click.option("--sentences", is_flag=True,
               help="Sentence-level dense scoring: store each passage's sentence vectors (one "
-                   "sentence embedded at a time) and score a passage by its best match.")
+                   "sentence embedded at a time), score a passage by its best match and take "
+                   "dense candidates by that score.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @click.pass_context

@@ -8,7 +8,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
 from kb.lexical import LexicalIndex, top_rows
 from kb.records import Chunk, Hit
+from kb.sentence_index import SentenceIndex
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("convex", "rrf")
@@ -36,9 +37,9 @@ class Filters:
 
     def chroma_where(self) -> dict | None:
         clauses = []
-        for field, values in (("topics", self.topics), ("populations", self.populations)):
+        for name, values in (("topics", self.topics), ("populations", self.populations)):
             if values:
-                parts = [{field: {"$contains": v}} for v in values]
+                parts = [{name: {"$contains": v}} for v in values]
                 clauses.append(parts[0] if len(parts) == 1 else {"$or": parts})
         if self.evidence_types:
             clauses.append({"evidence_type": {"$in": list(self.evidence_types)}})
@@ -88,6 +89,17 @@ def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85,
 
 
 @dataclass(frozen=True)
+class _View:
+    """One index version as searches see it, replaced whole so a search never mixes two."""
+
+    version: str | None = None
+    chunks: tuple[Chunk, ...] = ()
+    row: dict[str, int] = field(default_factory=dict)
+    lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex([]))
+    sentences: SentenceIndex | None = None
+
+
+@dataclass(frozen=True)
 class _Dense:
     """One candidate as the dense side sees it: `cosine` to the passage vector (what abstention
     is calibrated on) and `score`, the value it is ranked and fused by."""
@@ -96,7 +108,6 @@ class _Dense:
     score: float
     meta: dict
     text: str
-    sentence_vectors: np.ndarray | None = None  # unpacked only when sentence scoring needed them
 
 
 class Retriever:
@@ -108,8 +119,9 @@ class Retriever:
                  weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False) -> None:
         """`fusion` "convex": (1 - alpha) * z(cosine) + alpha * z(BM25) over the union of both
         top-`candidates` lists; "rrf": reciprocal-rank fusion with `rrf_k` and (dense, BM25)
-        `weights`. `sentence_scoring`: the dense side scores a candidate passage by its best
-        match, the passage vector or one of its stored sentence vectors."""
+        `weights`. `sentence_scoring`: the dense side scores a passage by its best match, the
+        passage vector or one of its stored sentence vectors, and takes its candidates by that
+        score (every stored sentence is searched, in memory)."""
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
         self._open = open_collection
@@ -123,11 +135,16 @@ class Retriever:
         self.sentence_scoring = sentence_scoring
         self._lock = threading.Lock()
         self._checked = 0.0
-        self.version: str | None = None
         self.collection = None
-        self.chunks: list[Chunk] = []
-        self._row: dict[str, int] = {}
-        self._lexical = LexicalIndex([])
+        self._view = _View()
+
+    @property
+    def version(self) -> str | None:
+        return self._view.version
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self._view.chunks
 
     def refresh(self, force: bool = False) -> None:
         """Reload chunks and BM25 if another process published a new index version."""
@@ -139,11 +156,13 @@ class Retriever:
             self._checked = now
             version = store.index_version(col)
             if version != self.version or force:
-                chunks = store.load_chunks(col)
-                self._lexical = LexicalIndex([c.embed_text() for c in chunks])
-                self._row = {c.chunk_id: i for i, c in enumerate(chunks)}
-                self.chunks = chunks
-                self.version = version
+                records = list(store.iter_records(col))
+                chunks = tuple(store.chunk_from_record(*r) for r in records)
+                self._view = _View(
+                    version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
+                    LexicalIndex([c.embed_text() for c in chunks]),
+                    SentenceIndex.from_metadata([m for _, _, m in records], self.embedder.dim)
+                    if self.sentence_scoring else None)
             self.collection = col
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
@@ -151,39 +170,63 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.refresh()
-        if not self.chunks:
+        view, collection = self._view, self.collection
+        if not view.chunks:
             raise EmptyIndexError("the index is empty; run `kb ingest` first.")
         filters = filters or Filters()
         qv = self.embedder.embed_query(query) if query_vector is None else query_vector
-        n = min(self.candidates, len(self.chunks))
+        n = min(self.candidates, len(view.chunks))
+        allowed = None
+        if filters != Filters():
+            allowed = np.array([filters.admits(c) for c in view.chunks], dtype=bool)
+        best = view.sentences.best_per_chunk(qv) if view.sentences is not None else None
+
+        def dense_score(cid: str, cosine: float) -> float:
+            """The dense side's ranking score: the passage cosine, or its best sentence's when
+            sentence scoring is on (a passage written since the last refresh has no row yet)."""
+            row = view.row.get(cid)
+            return cosine if best is None or row is None else max(cosine, float(best[row]))
+
+        def fetch(ids: list[str]) -> None:
+            """Add the dense side's view of `ids` that the dense search did not return."""
+            if not ids:
+                return
+            got = collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
+            for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
+                                            got["embeddings"], strict=True):
+                cosine = float(np.dot(qv, np.asarray(emb, dtype=np.float32)))
+                dense[cid] = _Dense(cosine, dense_score(cid, cosine), meta, text)
+
         dense: dict[str, _Dense] = {}
         dense_ranking: list[str] = []
         if mode in ("hybrid", "dense"):
-            res = self.collection.query(query_embeddings=[qv.tolist()], n_results=n,
+            res = collection.query(query_embeddings=[qv.tolist()], n_results=n,
                                         where=filters.chroma_where(),
                                         include=["metadatas", "documents", "distances"])
             for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0],
                                              res["metadatas"][0], res["distances"][0], strict=True):
-                dense[cid] = self._dense(1.0 - float(dist), meta, text, qv)
+                cosine = 1.0 - float(dist)
+                dense[cid] = _Dense(cosine, dense_score(cid, cosine), meta, text)
                 dense_ranking.append(cid)
-            if self.sentence_scoring:
-                dense_ranking.sort(key=lambda cid: -dense[cid].score)
+            if best is not None:
+                # The passages with the best sentences join the nearest passage vectors, so the
+                # ranking is the exact top n by score, whichever of the two gives it.
+                fetch([cid for i, _ in top_rows(best, n, allowed)
+                       if (cid := view.chunks[i].chunk_id) not in dense])
+                dense_ranking = sorted(dense, key=lambda cid: -dense[cid].score)[:n]
         lexical: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
-            allowed = None
-            if filters != Filters():
-                allowed = np.array([filters.admits(c) for c in self.chunks], dtype=bool)
-            lex_scores = self._lexical.scores(query)
-            lexical = {self.chunks[i].chunk_id: s for i, s in top_rows(lex_scores, n, allowed)}
+            lex_scores = view.lexical.scores(query)
+            lexical = {view.chunks[i].chunk_id: s for i, s in top_rows(lex_scores, n, allowed)}
         lexical_ranking = list(lexical)
         if mode == "hybrid" and self.fusion == "convex":
             # Both sides need a score for every candidate: cosines for BM25-only candidates,
             # BM25 for dense-only ones (zero when it shares no word with the query).
-            self._fetch([cid for cid in lexical if cid not in dense], qv, dense)
+            fetch([cid for cid in lexical if cid not in dense])
             union = list(dict.fromkeys(dense_ranking + lexical_ranking))
             fused = fuse_scores(
                 [{cid: dense[cid].score for cid in union if cid in dense},
-                 {cid: float(lex_scores[self._row[cid]]) if cid in self._row else 0.0
+                 {cid: float(lex_scores[view.row[cid]]) if cid in view.row else 0.0
                   for cid in union}],
                 [1.0 - self.alpha, self.alpha])
         elif mode == "hybrid":
@@ -193,7 +236,7 @@ class Retriever:
             fused = [(cid, 1.0 / (self.rrf_k + r)) for r, cid in enumerate(ranking, 1)]
         # Take a few extra so near-duplicate collapsing still leaves k.
         top = fused[: k * 2]
-        self._fetch([cid for cid, _ in top if cid not in dense], qv, dense)
+        fetch([cid for cid, _ in top if cid not in dense])
         lex_rank = {cid: r for r, cid in enumerate(lexical_ranking, 1)}
         dense_rank = {cid: r for r, cid in enumerate(dense_ranking, 1)}
         hits = []
@@ -201,29 +244,11 @@ class Retriever:
             if cid not in dense:  # deleted between the BM25 view and now
                 continue
             d = dense[cid]
-            vecs, packed = d.sentence_vectors, d.meta.get("sentence_vectors")
-            if vecs is None and packed:
-                vecs = store.unpack_vectors(packed, len(qv))
+            packed = d.meta.get("sentence_vectors")
+            vecs = store.unpack_vectors(packed, len(qv)) if packed else None
             hits.append(Hit(
                 chunk=store.chunk_from_record(cid, d.text, d.meta), score=score,
                 dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
                 sentence_vectors=vecs,
             ))
         return collapse_near_duplicates(hits, limit=k)
-
-    def _fetch(self, ids: list[str], qv: np.ndarray, dense: dict) -> None:
-        """Add the dense side's view of `ids` that the dense search did not return."""
-        if not ids:
-            return
-        got = self.collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
-        for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
-                                        got["embeddings"], strict=True):
-            cosine = float(np.dot(qv, np.asarray(emb, dtype=np.float32)))
-            dense[cid] = self._dense(cosine, meta, text, qv)
-
-    def _dense(self, cosine: float, meta: dict, text: str, qv: np.ndarray) -> _Dense:
-        if not (self.sentence_scoring and meta.get("sentence_vectors")):
-            return _Dense(cosine, cosine, meta, text)
-        vecs = store.unpack_vectors(meta["sentence_vectors"], len(qv))
-        score = max(cosine, float(np.max(vecs @ qv))) if len(vecs) else cosine
-        return _Dense(cosine, score, meta, text, vecs)

@@ -1,10 +1,12 @@
 """Sentence-level dense scoring in the retriever (real Chroma on a temp dir, hand-made vectors).
 
-The vectors are built by hand so the expected order is known exactly; the embedder is never
-called because every search passes its query vector.
+The vectors are built by hand so the expected order is known exactly. No model is loaded: every
+search passes its query vector, and the retriever only asks the embedder for its dimension.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -42,7 +44,8 @@ def _retriever(tmp_path, **options) -> Retriever:
         np.stack([broad, pinpoint]),
         [np.stack([broad]), np.stack([_unit((2, 1.0)), query])])
     store.bump_version(col)
-    retriever = Retriever(lambda: store.open_collection(settings), embedder=None, **options)
+    retriever = Retriever(lambda: store.open_collection(settings),
+                          embedder=SimpleNamespace(dim=DIM), **options)
     retriever.refresh(force=True)
     return retriever, query
 
@@ -67,3 +70,24 @@ def test_hybrid_fusion_uses_the_sentence_score(tmp_path):
     assert off.search("words", k=2, query_vector=query)[0].chunk.doc_id == "broad"
     on, query = _retriever(tmp_path, alpha=0.0, sentence_scoring=True)
     assert on.search("words", k=2, query_vector=query)[0].chunk.doc_id == "pinpoint"
+
+
+def test_a_passage_is_found_by_its_best_sentence_beyond_the_nearest_passage_vectors(tmp_path):
+    # One dense candidate: by passage vectors alone it is "broad"; the sentence search brings in
+    # "pinpoint", whose sentence matches the query exactly, and the top 1 is taken by score.
+    off, query = _retriever(tmp_path, candidates=1)
+    assert [h.chunk.doc_id for h in off.search("x", k=1, mode="dense", query_vector=query)] \
+        == ["broad"]
+    on, query = _retriever(tmp_path, candidates=1, sentence_scoring=True)
+    hits = on.search("x", k=1, mode="dense", query_vector=query)
+    assert [h.chunk.doc_id for h in hits] == ["pinpoint"]
+    assert abs(hits[0].dense_score - 0.3) < 1e-3
+
+
+def test_sentence_candidates_respect_filters(tmp_path):
+    from kb.retrieve import Filters
+
+    on, query = _retriever(tmp_path, candidates=1, sentence_scoring=True)
+    hits = on.search("x", k=1, mode="dense", query_vector=query,
+                     filters=Filters(doc_ids=("broad",)))
+    assert [h.chunk.doc_id for h in hits] == ["broad"]
