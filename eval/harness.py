@@ -78,10 +78,14 @@ def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int]
     recall = score_runs({"recall_at_k": measures["recall_at_k"]},
                         {case.id: _doc_qrels(case, qrels, chunks_by_id)},
                         {case.id: docs_top_k})[case.id]["recall_at_k"]
+    quoted = None
+    if case.expect_any:
+        quoted = any(want.lower() in c.quote.lower()
+                     for c in answer.citations for want in case.expect_any)
     return QuestionResult(**common, hit=passage["hit_at_k"], recall=recall, rr=passage["mrr"],
                           ndcg=passage["ndcg_at_10"], citations=len(cited),
                           relevant_citations=sum(1 for cid in cited if qrels.get(cid, 0) >= 1),
-                          retrieved=tuple(ranked))
+                          retrieved=tuple(ranked), quoted=quoted)
 
 
 def run_eval(assistant, cases: Sequence[EvalCase], *, k: int = 5, mode: str = "hybrid",

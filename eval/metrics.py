@@ -9,7 +9,7 @@ import ir_measures
 import numpy as np
 
 HEADLINE = ("hit_at_k", "recall_at_k", "mrr", "ndcg_at_10", "citation_precision",
-            "answer_support", "abstain_precision", "abstain_recall")
+            "answer_support", "quote_support", "abstain_precision", "abstain_recall")
 LATENCY = ("latency_ms_p50", "latency_ms_p95")
 
 
@@ -61,6 +61,8 @@ class QuestionResult:
     best_cosine: float | None = None
     retrieved: tuple[str, ...] = ()
     cited: tuple[str, ...] = ()
+    # Does a quoted sentence hold one of the case's `expect_any` strings? None without them.
+    quoted: bool | None = None
 
     @property
     def supported(self) -> bool:
@@ -94,6 +96,8 @@ def summarize(results: Sequence[QuestionResult]) -> dict:
         "ndcg_at_10": _mean(r.ndcg for r in ans),
         "citation_precision": _ratio(sum(r.relevant_citations for r in ans), cites),
         "answer_support": _ratio(sum(1 for r in ans if r.supported), len(ans)),
+        "quote_support": _ratio(sum(1 for r in ans if r.quoted),
+                                sum(1 for r in ans if r.quoted is not None)),
         "abstain_precision": _ratio(tp, tp + fp),
         "abstain_recall": _ratio(tp, must),
         "latency_ms_p50": float(np.percentile(lat, 50)) if lat.size else None,

@@ -11,11 +11,12 @@ from eval.metrics import HEADLINE, LATENCY, rounded
 LABELS = {
     "hit_at_k": "hit@{k}", "recall_at_k": "recall@{k}", "mrr": "MRR@10", "ndcg_at_10": "nDCG@10",
     "citation_precision": "citation precision", "answer_support": "answer support",
+    "quote_support": "quote support",
     "abstain_precision": "abstain precision", "abstain_recall": "abstain recall",
     "latency_ms_p50": "latency p50 (ms)", "latency_ms_p95": "latency p95 (ms)",
 }
 SHORT = {"hit_at_k": "hit@{k}", "recall_at_k": "rec@{k}", "mrr": "MRR", "ndcg_at_10": "nDCG",
-         "citation_precision": "cite-P", "answer_support": "support",
+         "citation_precision": "cite-P", "answer_support": "support", "quote_support": "quote",
          "abstain_precision": "abst-P", "abstain_recall": "abst-R"}
 
 

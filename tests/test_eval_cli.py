@@ -12,7 +12,7 @@ from eval.baseline import baseline_from, load_baseline, regressions, write_basel
 from kb.errors import KBError
 
 KEYS = {"n", "k", "mode", "hit_at_k", "recall_at_k", "mrr", "ndcg_at_10", "citation_precision",
-        "answer_support", "abstain_precision", "abstain_recall", "latency_ms_p50",
+        "answer_support", "quote_support", "abstain_precision", "abstain_recall", "latency_ms_p50",
         "latency_ms_p95", "by_topic"}
 SMALL = [
     {"id": "a1", "question": "How much would a full course of MDMA-assisted therapy cost?",
@@ -58,6 +58,11 @@ def test_all_modes_side_by_side_with_a_report(small_set, tmp_path):
     data = json.loads((out / "report.json").read_text())
     assert data["mode"] == "all" and set(data["modes"]) == {"hybrid", "dense", "bm25"}
     assert len(data["questions"]["bm25"]) == 4
+    # Quote support counts the answerable questions with expected strings, nothing else.
+    quoted = {q["id"]: q["quoted"] for q in data["questions"]["hybrid"]}
+    assert quoted["d1"] is None and quoted["d2"] is None
+    assert isinstance(quoted["a1"], bool) and isinstance(quoted["a2"], bool)
+    assert data["modes"]["hybrid"]["quote_support"] == (quoted["a1"] + quoted["a2"]) / 2
     assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = (out / "report.md").read_text()
     assert "| metric | hybrid | dense | bm25 |" in md and "## Misses" in md

@@ -48,9 +48,9 @@ def _r(id, topic="t", answerable=True, declined=False, **kw):
 def test_summary_scores_answers_abstention_and_latency():
     results = [
         _r("a1", hit=1.0, recall=1.0, rr=1.0, ndcg=1.0, citations=4, relevant_citations=3,
-           latency_ms=10),
+           latency_ms=10, quoted=True),
         _r("a2", hit=0.0, recall=0.0, rr=0.0, ndcg=0.0, citations=2, relevant_citations=0,
-           latency_ms=20),
+           latency_ms=20, quoted=False),
         _r("a3", declined=True, abstained=True, hit=1.0, recall=0.5, rr=0.5, ndcg=0.5,
            latency_ms=30),
         _r("d1", answerable=False, declined=True, safety="dosing", latency_ms=40),
@@ -63,6 +63,7 @@ def test_summary_scores_answers_abstention_and_latency():
     assert s["mrr"] == pytest.approx(0.5)
     assert s["citation_precision"] == pytest.approx(3 / 6)  # d2's citations do not count
     assert s["answer_support"] == pytest.approx(1 / 3)
+    assert s["quote_support"] == pytest.approx(1 / 2)  # a3 has no expected strings
     assert s["abstain_precision"] == pytest.approx(1 / 2)  # d1 right, a3 wrong
     assert s["abstain_recall"] == pytest.approx(1 / 2)  # d2 missed
     assert s["latency_ms_p50"] == 30 and s["latency_ms_p95"] == pytest.approx(48)
@@ -72,6 +73,7 @@ def test_undefined_scores_are_none_not_zero():
     s = summarize([_r("a", hit=1.0, recall=1.0, rr=1.0, ndcg=1.0)])
     assert s["abstain_precision"] is None and s["abstain_recall"] is None
     assert s["citation_precision"] is None and s["answer_support"] == 0.0
+    assert s["quote_support"] is None
 
 
 def test_by_topic_splits_the_results():
