@@ -242,7 +242,10 @@ def serve(settings: Settings, *, assistant=None, block: bool = True) -> gr.Block
             prevent_thread_lock=True, show_error=False, quiet=True,
             # The index, feedback and logs live in KB_DATA_DIR: never serve anything from it.
             allowed_paths=[], blocked_paths=[str(settings.data_dir.resolve())],
-            max_file_size=int(settings.max_upload_mb * 1024 * 1024),
+            # With uploads off nothing in the chat takes a file, but Gradio's upload route is
+            # still there: cap it at one byte so it cannot be used to fill the disk.
+            max_file_size=int(settings.max_upload_mb * 1024 * 1024) if settings.enable_upload
+            else 1,
             enable_monitoring=False, run_history=False, footer_links=["api"], ssr_mode=False,
             mcp_server=False, pwa=False, theme=theme(), css=CSS,
         )

@@ -119,3 +119,14 @@ def test_auth_is_required_when_set(assistant, tmp_path):
         answer = _client(url, auth=("ann", "correct-horse")).predict(
             "Why is MDMA a Schedule I drug?", api_name="/ask")
         assert answer["citations"]
+
+
+def test_gradio_upload_route_takes_no_file_when_uploads_are_off(kb_index, assistant):
+    # Gradio keeps /gradio_api/upload even when no component takes a file; with uploads off it
+    # must not store anything, or anyone who can reach the chat could fill the disk.
+    body = {"files": ("notes.txt", b"ten bytes." * 100, "text/plain")}
+    for enabled, status in ((False, 413), (True, 200)):
+        settings = Settings(data_dir=kb_index, enable_upload=enabled)
+        with running_chat(settings, assistant) as url:
+            resp = httpx.post(url + "gradio_api/upload", files=body, timeout=10)
+            assert resp.status_code == status, (enabled, resp.text)
