@@ -201,8 +201,8 @@ class Retriever:
         dense_ranking: list[str] = []
         if mode in ("hybrid", "dense"):
             res = collection.query(query_embeddings=[qv.tolist()], n_results=n,
-                                        where=filters.chroma_where(),
-                                        include=["metadatas", "documents", "distances"])
+                                   where=filters.chroma_where(),
+                                   include=["metadatas", "documents", "distances"])
             for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0],
                                              res["metadatas"][0], res["distances"][0], strict=True):
                 cosine = 1.0 - float(dist)
