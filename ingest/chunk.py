@@ -175,6 +175,6 @@ def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list
             section=section, start=start, end=end, sentences=sentence_spans(text),
             topics=doc.topics, populations=doc.populations, evidence_type=doc.evidence_type,
             as_of=doc.as_of, sources=doc.sources, source=doc.source, page=page,
-            doc_hash=doc_hash, n_chunks=len(raw),
+            doc_hash=doc_hash, n_chunks=len(raw), aliases=doc.aliases, origin=doc.origin,
         ))
     return chunks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import ipaddress
@@ -17,7 +18,7 @@ from urllib.parse import urljoin, urlparse
 import httpx
 
 from ingest.clean import clean_text
-from kb.config import Settings
+from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import FileRejectedError, FrontMatterError, KBError, UnsupportedFileError
 from kb.records import Document, Source
 from kb.schema import EVIDENCE_TYPES, POPULATIONS, TOPICS, split_front_matter
@@ -123,6 +124,13 @@ def _sources(meta: dict, name: str) -> tuple[Source, ...]:
     return tuple(out)
 
 
+def _aliases(meta: dict, name: str) -> tuple[str, ...]:
+    value = meta.get("aliases") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FrontMatterError(f"{name}: `aliases` must be a list of names, e.g. [MAPP2].")
+    return tuple(v.strip() for v in value)
+
+
 def _title_from(text: str, fallback: str) -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -163,7 +171,7 @@ def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: st
         populations=_as_tuple(meta, "populations", POPULATIONS, name), evidence_type=evidence,
         as_of=as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of),
         summary=str(meta.get("summary") or ""), sources=_sources(meta, name),
-        page_starts=page_starts,
+        page_starts=page_starts, aliases=_aliases(meta, name),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
 
@@ -304,12 +312,25 @@ def load_url(item: Item, settings: Settings, scratch: Path) -> tuple[Document, s
     return document_from_text(raw, suffix, item.doc_id(), item.location, item.location), note
 
 
+def origin_of(item: Item) -> str:
+    """"curated" for the bundled kb/documents/, "user" for anything a user added."""
+    if item.is_url:
+        return "user"
+    try:
+        Path(item.location).resolve().relative_to(BUNDLED_DOCUMENTS.resolve())
+    except ValueError:
+        return "user"
+    return "curated"
+
+
 def load_item(item: Item, settings: Settings) -> tuple[Document, str]:
     """Load one item; any failure is a KBError whose message names it."""
     try:
         if item.is_url:
-            return load_url(item, settings, settings.data_dir / "tmp")
-        return load_file(item, settings)
+            doc, note = load_url(item, settings, settings.data_dir / "tmp")
+        else:
+            doc, note = load_file(item, settings)
+        return dataclasses.replace(doc, origin=origin_of(item)), note
     except KBError:
         raise
     except OSError as exc:

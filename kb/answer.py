@@ -101,7 +101,7 @@ def citation_for(n: int, hit: Hit, sentence_index: int) -> Citation:
         source="; ".join(src.reference() for src in cited) or c.source,
         link=next((src.link for src in cited if src.link), c.source if
                   c.source.startswith(("http://", "https://")) else ""),
-        evidence_type=c.evidence_type, as_of=c.as_of,
+        evidence_type=c.evidence_type, as_of=c.as_of, origin=c.origin,
     )
 
 

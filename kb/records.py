@@ -48,6 +48,8 @@ class Document:
     sources: tuple[Source, ...] = ()
     page_starts: tuple[int, ...] = ()  # PDF: character offset where each page begins
     content_hash: str = ""
+    aliases: tuple[str, ...] = ()  # other names readers use for the subject ("MAPP2", ...)
+    origin: str = "curated"  # "curated" (kb/documents/) or "user" (CLI path, URL, upload)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Chunk:
     page: int | None = None
     doc_hash: str = ""
     n_chunks: int = 0
+    aliases: tuple[str, ...] = ()
+    origin: str = "curated"
 
     def embed_text(self) -> str:
         """What the model sees: title and section give the passage its context."""
@@ -106,6 +110,7 @@ class Citation:
     link: str
     evidence_type: str
     as_of: str
+    origin: str = "curated"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -112,7 +112,8 @@ def chunk_metadata(chunk: Chunk, sentence_vecs: np.ndarray | None = None) -> dic
         "evidence_type": chunk.evidence_type, "as_of": chunk.as_of,
         "sources": json.dumps([s.__dict__ for s in chunk.sources]),
         "source": chunk.source, "page": -1 if chunk.page is None else chunk.page,
-        "doc_hash": chunk.doc_hash, "n_chunks": chunk.n_chunks,
+        "doc_hash": chunk.doc_hash, "n_chunks": chunk.n_chunks, "origin": chunk.origin,
+        "aliases": json.dumps(list(chunk.aliases)),
     }
     # Chroma rejects empty lists; store labels as lists only when present, and as flags
     # so a `where` filter can select them.
@@ -137,6 +138,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
         sources=tuple(Source(**s) for s in json.loads(meta.get("sources", "[]"))),
         source=meta.get("source", ""), page=None if page in (-1, None) else int(page),
         doc_hash=meta.get("doc_hash", ""), n_chunks=int(meta.get("n_chunks", 0)),
+        aliases=tuple(json.loads(meta.get("aliases", "[]"))), origin=meta.get("origin", "curated"),
     )
 
 
