@@ -76,6 +76,9 @@ class Chunk:
     n_chunks: int = 0
     aliases: tuple[str, ...] = ()
     origin: str = "curated"
+    # indices into `sentences` flagged at ingest (instructions to an assistant, personal dosing
+    # directions): kept for retrieval, never quoted in an answer
+    flagged_sentences: tuple[int, ...] = ()
 
     def embed_text(self) -> str:
         """What the model sees: title and section give the passage its context."""

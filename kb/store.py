@@ -114,6 +114,7 @@ def chunk_metadata(chunk: Chunk, sentence_vecs: np.ndarray | None = None) -> dic
         "source": chunk.source, "page": -1 if chunk.page is None else chunk.page,
         "doc_hash": chunk.doc_hash, "n_chunks": chunk.n_chunks, "origin": chunk.origin,
         "aliases": json.dumps(list(chunk.aliases)),
+        "flagged_sentences": json.dumps(list(chunk.flagged_sentences)),
     }
     # Chroma rejects empty lists; store labels as lists only when present, and as flags
     # so a `where` filter can select them.
@@ -139,6 +140,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
         source=meta.get("source", ""), page=None if page in (-1, None) else int(page),
         doc_hash=meta.get("doc_hash", ""), n_chunks=int(meta.get("n_chunks", 0)),
         aliases=tuple(json.loads(meta.get("aliases", "[]"))), origin=meta.get("origin", "curated"),
+        flagged_sentences=tuple(json.loads(meta.get("flagged_sentences", "[]"))),
     )
 
 
