@@ -188,3 +188,24 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
                f"{result['documents']} documents, {result['passages']} passages "
                f"(chunking {chunking}{', sentence vectors' if sentences else ''})\n"
                + text_table(rows))
+
+
+@eval_group.command("safety")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--check-baseline", is_flag=True,
+              help="Exit 1 if a held-out target is missed or a score is below "
+                   "eval/safety_baseline.json minus its margin.")
+@click.option("--write-baseline", is_flag=True, help="Accept this run as eval/safety_baseline.json.")
+@click.option("--retrain", is_flag=True,
+              help="First refit the classifier on the tuning part (kb/safety_model.npz).")
+def safety_command(as_json, check_baseline, write_baseline, retrain) -> None:
+    """Score the safety screen on eval/sets/safety.jsonl: tuning and held-out parts.
+
+    Per class precision and recall, the confusion matrix, the issue's targets on the held-out
+    part, and every misclassified message. Example:
+
+        kb eval safety --json
+    """
+    from app.cli_safety import run_safety_command
+
+    run_safety_command(_embedder(), as_json, check_baseline, write_baseline, retrain)

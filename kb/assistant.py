@@ -65,15 +65,16 @@ class Assistant:
             raise KBError(f"the question has {len(question)} characters; the limit is 2000.")
         k = k or self.k
         t0 = time.perf_counter()
-        kind = safety.classify(question)
+        own = self.embedder.embed_query(question)  # the screen and retrieval share this vector
+        kind = safety.classify(question, own)
         if kind:
-            return Answer(question=question, answer=safety.reply_for(kind), abstained=False,
-                          safety=kind, disclaimer=safety.DISCLAIMER,
+            return Answer(question=question, answer=safety.reply_for(kind, question),
+                          abstained=False, safety=kind, disclaimer=safety.DISCLAIMER,
                           timings_ms={"retrieve": 0.0, "answer": _ms(t0)})
         previous = [h for h in history if h and h.strip()]
         follow_up = bool(previous) and is_follow_up(question)
         query = f"{previous[-1]} {question}" if follow_up else question
-        query_vec = self.embedder.embed_query(query)
+        query_vec = self.embedder.embed_query(query) if follow_up else own
         hits = self.retriever.search(query, k, filters, mode, query_vector=query_vec)
         t1 = time.perf_counter()
         best = max((h.dense_score or 0.0 for h in hits), default=0.0)
@@ -82,7 +83,6 @@ class Assistant:
             # History never carries a turn past abstention: new words must relate on their own.
             # A purely elliptical turn ("Did it last?", "What about veterans?") has nothing of its
             # own to check, so the combined query decides for it.
-            own = self.embedder.embed_query(question)
             own_best = max((float((h.sentence_vectors @ own).max()) for h in hits
                             if h.sentence_vectors is not None and len(h.sentence_vectors)),
                            default=0.0)

@@ -1,0 +1,50 @@
+"""Retrain the safety classifier on the tuning part of eval/sets/safety.jsonl (never the held-out).
+
+    python -m eval.safety_train        # writes kb/safety_model.npz; then run `kb eval safety`
+
+C and the two thresholds were chosen by a 5-fold cross-validated sweep on the tuning part alone
+(rules + model out of fold; docs/safety.md): the lowest crisis threshold with the fewest false
+alarms (recall first), and the dosing threshold with no false refusal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eval.safety_set import load_safety_set
+from kb import safety
+
+C = 16.0  # inverse regularisation, chosen by cross-validation on the tuning part (1, 4, 16, 64)
+CRISIS_THRESHOLD = 0.4
+DOSING_THRESHOLD = 0.6
+
+
+def fit(vectors: np.ndarray, labels: list[str], c: float = C):
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    clf.fit(vectors, labels)
+    order = [list(clf.classes_).index(label) for label in safety.LABELS]
+    return clf.coef_[order], clf.intercept_[order]
+
+
+def train(embedder) -> safety.SafetyModel:
+    """Fit on every tuning row and return the model (not saved)."""
+    tune = [c for c in load_safety_set() if c.split == "tune"]
+    vectors = embedder.embed_texts([c.message for c in tune])
+    coef, intercept = fit(vectors, [c.label for c in tune])
+    return safety.SafetyModel(coef, intercept, CRISIS_THRESHOLD, DOSING_THRESHOLD, embedder.name)
+
+
+def main() -> None:
+    from kb.embed import get_embedder
+
+    model = train(get_embedder())
+    model.save()
+    safety.load_model.cache_clear()
+    print(f"wrote {safety.MODEL_PATH} ({safety.MODEL_PATH.stat().st_size} bytes); "
+          "run `kb eval safety` to score it.")
+
+
+if __name__ == "__main__":
+    main()
