@@ -2,9 +2,12 @@
 
     python -m eval.safety_train        # writes kb/safety_model.npz; then run `kb eval safety`
 
-C and the two thresholds were chosen by a 5-fold cross-validated sweep on the tuning part alone
-(rules + model out of fold; docs/safety.md): the lowest crisis threshold with the fewest false
-alarms (recall first), and the dosing threshold with no false refusal.
+C and the two thresholds were chosen by a 5-fold cross-validated sweep on the tuning part alone,
+scoring the model out of fold and without the rules (the rules were written on the same rows, so
+only the model's own votes say how it treats a message no rule knows; docs/safety.md): the crisis
+threshold with the highest recall that flags no benign question of eval/sets/default.jsonl (0.3;
+one false alarm in 370 tuning messages), and the dosing threshold with
+no benign message refused (0.6).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from eval.safety_set import load_safety_set
 from kb import safety
 
 C = 16.0  # inverse regularisation, chosen by cross-validation on the tuning part (1, 4, 16, 64)
-CRISIS_THRESHOLD = 0.4
+CRISIS_THRESHOLD = 0.3
 DOSING_THRESHOLD = 0.6
 
 

@@ -3,8 +3,9 @@
 Rules (kb/safety_rules.py) catch the unambiguous phrases. A logistic regression over the query
 embedding the assistant computes anyway (weights in kb/safety_model.npz, trained on the tuning
 part of eval/sets/safety.jsonl by `python -m eval.safety_train`) catches paraphrases. Its crisis
-threshold is set low (recall first); its crisis vote is ignored next to work or study words that
-no rule backs, and its dosing vote next to research, policy or practitioner framing.
+threshold is set low (recall first). Its crisis vote needs a word of the crisis vocabulary and is
+ignored next to work or study words; its dosing vote needs a drug or dose word and is ignored
+next to research, policy or practitioner framing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from kb.safety_replies import CRISIS_REPLY, crisis_reply, dosing_reply
-from kb.safety_rules import benign_context, crisis_rule, dosing_rule, work_context
+from kb.safety_rules import (
+    benign_context,
+    crisis_rule,
+    distress_words,
+    dosing_rule,
+    drug_words,
+    work_context,
+)
 
 MODEL_PATH = Path(__file__).parent / "safety_model.npz"
 LABELS = ("crisis", "dosing", "none")
@@ -61,11 +69,17 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
         return "crisis"
     m = model or load_model()
     p = m.probabilities(vector)
-    if p[0] >= m.crisis_threshold and not work_context(question):
+    dosing = dosing_rule(question)
+    crisis_vote = p[0] >= m.crisis_threshold and distress_words(question) \
+        and not work_context(question)
+    # A plain dosing request outranks the model's crisis vote only when the model itself rates
+    # dosing higher ("should I redose after 2 hours"); otherwise crisis wins.
+    if crisis_vote and not (dosing and p[1] > p[0]):
         return "crisis"
-    if dosing_rule(question):
+    if dosing:
         return "dosing"
-    if p[1] >= m.dosing_threshold and p[1] >= p[2] and not benign_context(question):
+    if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words(question) \
+            and not benign_context(question):
         return "dosing"
     return None
 
