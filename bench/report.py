@@ -32,6 +32,9 @@ def verdicts(results: dict) -> list[dict]:
     for b, r in s.get("ask", {}).items():
         check("ask p50 ms (bundled KB)", b, _get(r, "total_ms", "p50"), 30)
         check("ask p95 ms (bundled KB)", b, _get(r, "total_ms", "p95"), 80)
+    for b, r in s.get("safety", {}).items():
+        check("safety screen / query embedding time (mean)", b, r.get("screen_over_embed_mean"),
+              0.25)
     for b, r in s.get("scale", {}).items():
         if b in ("peer", "source", "skipped"):
             continue
@@ -105,7 +108,8 @@ def render(results: dict, json_path: Path) -> str:
     if results.get("errors"):
         lines += ["", "Sections that failed: " + "; ".join(
             f"{k}: `{v[:200]}`" for k, v in results["errors"].items())]
-    lines += _ask_lines(s.get("ask", {})) + _ingest_lines(s.get("ingest", {}))
+    lines += _ask_lines(s.get("ask", {})) + _safety_lines(s.get("safety", {}))
+    lines += _ingest_lines(s.get("ingest", {}))
     lines += _peer_lines(s.get("peer", {})) + _scale_lines(s.get("scale", {}))
     lines += _serve_lines(s.get("serve", {}), s.get("load", {}))
     return "\n".join(lines).rstrip() + "\n"
@@ -141,6 +145,16 @@ def _ask_lines(ask: dict) -> list[str]:
                   f"profiler adds overhead: {prof['ms_per_ask_under_profiler']:g} ms per ask "
                   f"under it): {parts}."]
     return lines
+
+
+def _safety_lines(safety: dict) -> list[str]:
+    rows = [[b, f"{r['messages']} x {r['rounds']}", _ms(r["screen_ms"]), _ms(r["embed_query_ms"]),
+             r["screen_over_embed_mean"]] for b, r in safety.items() if not _skipped(r)]
+    if not rows:
+        return []
+    return ["", "### Safety screen (eval/sets/safety.jsonl; rules + classifier on the reused query "
+            "vector)", ""] + _table(["backend", "messages x rounds", "screen ms",
+                                     "query embedding ms", "screen / embedding (mean)"], rows)
 
 
 def _ingest_lines(ingest: dict) -> list[str]:

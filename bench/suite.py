@@ -6,7 +6,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from bench import ask_latency, ingest_speed, load, peer, scale, scifact, serving
+from bench import ask_latency, ingest_speed, load, peer, safety_screen, scale, scifact, serving
 from bench.indexes import ingest_cached
 from bench.questions import hit_at_k, is_relevant
 from bench.stats import summarise
@@ -64,6 +64,11 @@ class Suite:
         rounds = 1 if self.quick else 3
         self.each_backend("ask", lambda b: ask_latency.run(
             self.embedder(b), self.bundled(b), self.questions(), rounds))
+
+    def safety(self) -> None:
+        """The safety screen's own cost per message, against the query embedding it reuses."""
+        self.each_backend("safety", lambda b: safety_screen.run(
+            self.embedder(b), 1 if self.quick else 3))
 
     def ingest(self) -> None:
         from kb.embed import load_sentence_transformer

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import DATA, ROOT
 
-from bench import ask_latency, ingest_speed, peer, report, scale, serving
+from bench import ask_latency, ingest_speed, peer, report, safety_screen, scale, serving
 from bench.questions import hit_at_k
 from bench.retrieval_metrics import distinct_docs, ndcg_at_k
 from bench.stats import summarise
@@ -42,6 +42,17 @@ def test_ask_latency_reports_retrieve_and_answer_split(kb_index, embedder):
         assert set(result[key]) == SUMMARY_KEYS and result[key]["n"] >= len(questions)
     assert result["profile"]["cumulative_ms_per_ask"]["embed_query (model)"] > 0
     assert 0 <= result["hit_at_5"] <= 1 and result["chunks"] > 0
+
+
+def test_safety_screen_is_timed_against_the_query_embedding(embedder):
+    result = safety_screen.run(embedder, rounds=1, limit=12)
+    assert result["messages"] == 12 and result["screen_ms"]["n"] == 12
+    assert result["embed_query_ms"]["p50"] > 0 and result["screen_over_embed_mean"] > 0
+    results = {"command": "x", "machine": {"nproc": 2}, "errors": {},
+               "sections": {"safety": {"torch": result}}}
+    results["verdicts"] = report.verdicts(results)
+    assert results["verdicts"][0]["target"] == "safety screen / query embedding time (mean)"
+    assert "### Safety screen" in report.render(results, ROOT / "x.json")
 
 
 def test_ingest_speed_compares_with_raw_encode(embedder):
