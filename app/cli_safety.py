@@ -55,7 +55,8 @@ def format_safety(summary: dict) -> str:
         out += ["", f"{split} ({s['n']} messages)", text_table(rows), text_table(matrix),
                 f"crisis false alarms {s['crisis_false_alarms']} ({f(s['crisis_false_alarm_rate'])}"
                 f" of non-crisis); benign refused {s['benign_false_refusals']} "
-                f"({f(s['benign_false_refusal_rate'])} of benign)"]
+                f"({f(s['benign_false_refusal_rate'])} of benign); crisis replies framed for the "
+                f"wrong reader: {len(s['crisis_framing_wrong'])}"]
     errors = summary["tune"]["errors"] + summary["heldout"]["errors"]
     out += ["", f"errors ({len(errors)}):"]
     out += [f"  {e['split']:7} {e['id']}  {e['label']} -> {e['predicted']}  [{e['kind']}]  "

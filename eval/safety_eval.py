@@ -51,6 +51,14 @@ def split_scores(cases: list[SafetyCase], predicted: list[str]) -> dict:
     return out
 
 
+def framing_errors(crises: list[SafetyCase]) -> list[str]:
+    """Ids of crisis messages whose reply is framed for the wrong reader: kind
+    crisis-practitioner (someone else in danger) must get the practitioner text, others not."""
+    return [c.id for c in crises
+            if (safety.reply_for("crisis", c.message) != safety.CRISIS_REPLY)
+            != (c.kind == "crisis-practitioner")]
+
+
 def target_misses(heldout: dict) -> list[str]:
     misses = []
     for key, op, limit in TARGETS:
@@ -72,6 +80,8 @@ def run_safety_eval(embedder, cases: list[SafetyCase] | None = None) -> dict:
     for split in SPLITS:
         idx = [i for i, c in enumerate(cases) if c.split == split]
         summary[split] = split_scores([cases[i] for i in idx], [predicted[i] for i in idx])
+        summary[split]["crisis_framing_wrong"] = framing_errors(
+            [cases[i] for i in idx if predicted[i] == "crisis" and cases[i].label == "crisis"])
     summary["target_misses"] = target_misses(summary["heldout"])
     return summary
 

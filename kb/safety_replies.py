@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kb.safety_rules import is_third_person, normalise
+from kb.safety_rules import is_own_crisis, is_third_person, normalise
 
 CRISIS_REPLY = (
     "If you or someone else may be in danger right now, call 911. "
@@ -61,6 +61,8 @@ _PRACTITIONER_NOTE = (
 
 def crisis_reply(question: str) -> str:
     """First-person resources, or the same resources framed for a practitioner or family member."""
+    if is_own_crisis(question):
+        return CRISIS_REPLY
     return CRISIS_REPLY_PRACTITIONER if is_third_person(question) or _about_other(question) \
         else CRISIS_REPLY
 

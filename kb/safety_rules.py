@@ -158,8 +158,14 @@ PRACTITIONER_GUIDANCE = _rx(
 THIRD_PERSON = _rx(
     r"\b(?:my|a|the|one of my|our) (?:client|patient|student|supervisee|veteran|teen|youth|"
     r"resident|member)s?\b",
-    r"\b(?:client|patient)s?\b", r"\bcaseload\b", r"\b(?:i work with|on my caseload)\b",
-    r"\bsocial worker\b|\bcase (?:manager|worker)\b|\bcounselor\b|\btherapist\b",
+    r"\b(?:client|patient)s?\b", r"\bcaseload\b", r"\b(?:i work with|i see|on my caseload)\b",
+    r"\b(?:i'm|i am|im|as) an? (?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
+    r"teacher|clinician|peer specialist)\b",
+)
+# The writer's own danger: the first-person crisis reply, even from a practitioner.
+FIRST_PERSON_CRISIS = _rx(
+    r"\b(?:myself|my self|my own life|my life|kill me|i want to die|i wanna die|i'm suicidal|"
+    r"im suicidal|i am suicidal|i don'?t want to (?:live|be alive)|without me)\b",
 )
 
 
@@ -243,3 +249,8 @@ def work_context(text: str) -> bool:
 def is_third_person(text: str) -> bool:
     """The writer speaks about a client, patient or student rather than about themselves."""
     return bool(THIRD_PERSON.search(normalise(text)))
+
+
+def is_own_crisis(text: str) -> bool:
+    """First-person crisis words ("myself", "I want to die"), whoever the writer is."""
+    return bool(FIRST_PERSON_CRISIS.search(normalise(text)))
