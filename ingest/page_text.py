@@ -78,7 +78,7 @@ def _date_of(line: str) -> str:
 def _headline_ok(line: str, outlet: str) -> bool:
     text = line.lstrip("#").strip()
     return 3 <= _words(text) <= 30 and (text[:1].isupper() or text[:1].isdigit()) \
-        and not text.endswith((".", "!", ",", ":", ";")) and text != outlet \
+        and not text.endswith((".", "!", ",", ":", ";")) and text != outlet and " | " not in text \
         and not is_furniture_line(text) and not _byline(text) and not _date_of(text)
 
 
@@ -122,14 +122,17 @@ def _header(lines: list[str], header_end: int, outlet: str) -> tuple[Metadata, s
     """Headline, authors and date from the header; the header lines that are not article; the
     authors' names as written."""
     authors: list[str] = []
-    date, anchor = "", None
+    date, by_at, date_at = "", None, None
     for i in range(header_end):
         found = _byline(lines[i])
         if found and not authors:
-            authors, anchor = found, i if anchor is None else anchor
+            authors, by_at = found, i
         when = _date_of(lines[i])
         if when and not date:
-            date, anchor = when, i if anchor is None else anchor
+            date, date_at = when, i
+    # The headline sits above the byline; above the date line only when there is no byline
+    # (a date line may come first, over the headline).
+    anchor = by_at if by_at is not None else date_at
     order = range(anchor - 1, -1, -1) if anchor is not None else range(header_end)
     headline = next((i for i in order if _headline_ok(lines[i], outlet)), None)
     meta = Metadata(authors=format_authors(authors), date=date, outlet=outlet)
