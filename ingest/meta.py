@@ -150,3 +150,21 @@ def parse_date(value: object) -> str:
         return text
     hit = find_date(text)
     return hit[0] if hit else ""
+
+
+def corrections_from_flags(inputs: list[str], *, title: str = "", authors: tuple[str, ...] = (),
+                           date: str = "", url: str = "", outlet: str = "") -> Metadata:
+    """Corrections given on the command line for one file or URL; ValueError says what is wrong."""
+    from pathlib import Path
+
+    if len(inputs) != 1 or Path(inputs[0]).is_dir():
+        raise ValueError("--title, --author, --date, --url and --outlet correct one document: "
+                         "give a single file or URL (for a folder, put a NAME.meta.yaml beside "
+                         "each file; see README, 'Adding your own documents')")
+    iso = parse_date(date) if date else ""
+    if date and not iso:
+        raise ValueError(f"--date: cannot read {date!r} as a date; write it as YYYY-MM-DD")
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError(f"--url: {url!r} must start with http:// or https://")
+    return Metadata(title=title.strip(), authors=format_authors(list(authors)), date=iso,
+                    outlet=outlet.strip(), url=url)

@@ -328,3 +328,39 @@ def test_mostly_utf8_file_is_ingested_with_its_accents(tmp_path, embedder):
                             "dropped; the rest read as UTF-8"]
     chunk = store.load_chunks(store.open_collection(settings))[0]
     assert "café on Rue Bénard opens at nine" in chunk.text and "Ã" not in chunk.text
+
+
+def test_cli_flags_correct_one_file_and_are_refused_for_a_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    page = tmp_path / "docs" / "harbour-review.md"
+    page.parent.mkdir()
+    shutil.copy(PAGES / page.name, page)
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["ingest", "-q", *args], catch_exceptions=False)
+
+    folder = run(str(page.parent), "--title", "X")
+    assert folder.exit_code == 2
+    assert ("Error: --title, --author, --date, --url and --outlet correct one document: give a "
+            "single file or URL (for a folder, put a NAME.meta.yaml beside each file; see README, "
+            "'Adding your own documents')") in folder.output
+    several = run(str(page), str(PAGES / "northfield-ledger.txt"), "--author", "A B")
+    assert several.exit_code == 2 and "correct one document" in several.output
+    bad_date = run(str(page), "--date", "soon")
+    assert bad_date.exit_code == 2
+    assert "Error: --date: cannot read 'soon' as a date; write it as YYYY-MM-DD" in bad_date.output
+    fixed = run(str(page), "--title", "Travel vouchers for rural clients", "--author",
+                "Tomás Reyes", "--author", "Lina Park", "--date", "2021-12-01", "--outlet",
+                "Harbour Review", "--url", "https://harbour.example.org/vouchers")
+    assert fixed.exit_code == 0, fixed.output
+    assert ("read harbour-review.md: title “Travel vouchers for rural clients”; author Reyes T, "
+            "Park L; date 2021-12-01; outlet Harbour Review; "
+            "url https://harbour.example.org/vouchers") in fixed.output
+    chunk = store.load_chunks(store.open_collection(Settings()))[0]
+    assert chunk.title == "Travel vouchers for rural clients" and chunk.as_of == "2021-12-01"
+    assert chunk.sources[0].reference() == ("Reyes T, Park L (2021). Travel vouchers for rural "
+                                            "clients. Harbour Review. "
+                                            "https://harbour.example.org/vouchers")
