@@ -118,6 +118,33 @@ def _mark_headings(lines: list[str]) -> list[str]:
     return out
 
 
+def _not_article(line: str) -> bool:
+    """A header line below the headline that is page furniture: a byline, a date line, a credit,
+    a category or an image's alt text (short and not a sentence); a standfirst is kept."""
+    line = line.strip()
+    return bool(line) and (is_furniture_line(line) or bool(_byline(line)) or bool(_date_of(line))
+                           or (_words(line) <= 8 and not _SENTENCE_END.search(line)))
+
+
+def _headline_and_drops(lines: list[str], header_end: int, anchor: int | None,
+                        outlet: str) -> tuple[int | None, set[int]]:
+    """The headline's line and the header lines that are not article text."""
+    if anchor is None:  # no byline or date: only a standalone title-like first line is a headline
+        headline = next((i for i in range(header_end) if _headline_ok(lines[i], outlet)), None)
+        if headline is None or (headline + 1 < len(lines) and lines[headline + 1].strip()):
+            return None, set()
+        drop = {i for i in range(headline) if is_furniture_line(lines[i]) or _words(lines[i]) <= 3}
+        return headline, drop | {headline}
+    # The headline sits above the byline (or the date line); in a date-first layout, below it.
+    order = [*range(anchor - 1, -1, -1), *range(anchor + 1, header_end)]
+    headline = next((i for i in order if _headline_ok(lines[i], outlet)), None)
+    if headline is None:
+        return None, {i for i in range(header_end) if _byline(lines[i]) or _date_of(lines[i])}
+    drop = set(range(headline + 1))
+    drop |= {i for i in range(headline + 1, header_end) if _not_article(lines[i])}
+    return headline, drop
+
+
 def _header(lines: list[str], header_end: int, outlet: str) -> tuple[Metadata, set[int], list[str]]:
     """Headline, authors and date from the header; the header lines that are not article; the
     authors' names as written."""
@@ -130,20 +157,11 @@ def _header(lines: list[str], header_end: int, outlet: str) -> tuple[Metadata, s
         when = _date_of(lines[i])
         if when and not date:
             date, date_at = when, i
-    # The headline sits above the byline; above the date line only when there is no byline
-    # (a date line may come first, over the headline).
     anchor = by_at if by_at is not None else date_at
-    order = range(anchor - 1, -1, -1) if anchor is not None else range(header_end)
-    headline = next((i for i in order if _headline_ok(lines[i], outlet)), None)
+    headline, drop = _headline_and_drops(lines, header_end, anchor, outlet)
     meta = Metadata(authors=format_authors(authors), date=date, outlet=outlet)
     if headline is None:
-        return meta, set(), authors
-    drop = set(range(headline + 1))
-    for i in range(headline + 1, header_end):
-        line = lines[i].strip()
-        dek = _words(line) >= 8 and _SENTENCE_END.search(line) and not is_furniture_line(line)
-        if line and not dek or _byline(line) or _date_of(line):
-            drop.add(i)
+        return meta, drop, authors
     title = lines[headline].strip().lstrip("#").strip()
     return dataclasses.replace(meta, title=title), drop, authors
 

@@ -364,3 +364,18 @@ def test_cli_flags_correct_one_file_and_are_refused_for_a_folder(tmp_path):
     assert chunk.sources[0].reference() == ("Reyes T, Park L (2021). Travel vouchers for rural "
                                             "clients. Harbour Review. "
                                             "https://harbour.example.org/vouchers")
+
+
+@pytest.mark.parametrize("text,title,body", [
+    ("Team meeting summary\nMay 3, 2021\n\nWe agreed to review intake forms.\nNext meeting in June.",
+     "Team meeting summary", "We agreed to review intake forms.\nNext meeting in June."),
+    ("Clinic opening hours\n\nOpen Monday to Friday.\nClosed on holidays.",
+     "Clinic opening hours", "Open Monday to Friday.\nClosed on holidays."),
+    ("Note to self.\nRemember to call the clinic about the new intake form\nand bring the papers.",
+     "", "Note to self.\nRemember to call the clinic about the new intake form\nand bring the papers."),
+])
+def test_short_notes_keep_every_sentence(text, title, body):
+    from ingest.page_text import extract_page_text
+
+    meta, text_out = extract_page_text(text)
+    assert (meta.title, text_out) == (title, body)
