@@ -1,5 +1,4 @@
-"""HTML pages (pure): main text as markdown and trafilatura's metadata (title, author, date,
-site name, canonical URL)."""
+"""HTML pages (pure): main text as markdown, and title, author, date, site and URL via trafilatura."""
 
 from __future__ import annotations
 

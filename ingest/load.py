@@ -1,5 +1,4 @@
-"""Reads files and URLs into Documents: front matter, extracted metadata, sidecar corrections
-(the only ingest module that touches disk; fetch.py does the network, pdf.py the PDF sandbox)."""
+"""Reads files and URLs into Documents with their metadata (disk here; network in fetch, PDFs in pdf)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Saved web-page text (pure): headline, byline, date and outlet read from the page's own
-furniture, and the furniture removed so that only the article reaches a chunk."""
+"""Saved web-page text (pure): headline, byline, date and outlet found, and the page furniture removed."""
 
 from __future__ import annotations
 

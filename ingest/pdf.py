@@ -1,5 +1,4 @@
-"""PDF files: text per page parsed in a sandboxed child process, and metadata from the document
-info or, when that is empty, the first page's heading."""
+"""PDF files: page text from a sandboxed child process; metadata from document info or first heading."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Sidecar metadata (pure): NAME.meta.yaml beside a file corrects what extraction found, validated
-with the line of each problem."""
+"""Sidecar metadata (pure): NAME.meta.yaml corrects what extraction found, checked line by line."""
 
 from __future__ import annotations
 

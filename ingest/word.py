@@ -1,5 +1,4 @@
-"""Word .docx files: paragraphs and tables in reading order, headings as markdown sections, and
-the core properties (title, author, created) as metadata."""
+"""Word .docx files: paragraphs, tables, headings as sections, and core properties as metadata."""
 
 from __future__ import annotations
 
