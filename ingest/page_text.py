@@ -16,12 +16,15 @@ _BY = re.compile(r"(?:^|(?<=\s))(?:by|authors?:|written by|words by|story by|rep
                  re.I)
 _DATE_PREFIX = re.compile(r"^[\W_]*(?:(?:first|last|originally)?\s*(?:published|posted|updated|"
                           r"date|dated|on)\b[\s:,\-–]*)*$", re.I)
+# "Photo by ...", "Reviewed by ...", "Supported by ...": a name, but not the author's.
+_NOT_BYLINE = re.compile(r"\b(?:photo\w*|image|picture|illustrat\w*|video|graphics?|edited|reviewed|"
+                         r"translated|sponsored|supported|funded|powered|presented|hosted)\s*$", re.I)
 _SEPARATOR = re.compile(r"\s+[|•·—–]\s+|\s{2,}")
 _OUTLET_PATTERNS = [
     re.compile(r"\bfollow (.+?) on (?:linkedin|twitter|x|facebook|instagram|bluesky|threads|"
                r"youtube|mastodon)\b", re.I),
     re.compile(r"^about (.+)$", re.I),
-    re.compile(r"\b(?:position|views|opinions?|policy) of (.+?)\.?$", re.I),
+    re.compile(r"\b(?:reflect|represent)\b.*\b(?:position|views|opinions?|policy) of (.+?)\.?$", re.I),
     re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(.+?)"
                r"(?:[.,]?\s*all rights reserved.*)?$", re.I),
     re.compile(r"^(?:more from|subscribe to|the latest from) (.+?)[.:!]?$", re.I),
@@ -43,7 +46,7 @@ def _is_paragraph(line: str) -> bool:
 def _byline(line: str) -> list[str]:
     """Names on a byline ('by Christian Rigg', 'Posted 3 May 2021 by A B, PhD'), as written."""
     m = _BY.search(line)
-    if not m or _words(line) > 25 or _words(line[:m.start()]) > 6:
+    if not m or _words(line) > 25 or _words(line[:m.start()]) > 6 or _NOT_BYLINE.search(line[:m.start()]):
         return []
     rest = _SEPARATOR.split(line[m.end():])[0]
     date = find_date(rest)
@@ -53,6 +56,12 @@ def _byline(line: str) -> list[str]:
     if not 1 <= len(names) <= 6 or not all(is_person_name(n) or _looks_like_org(n) for n in names):
         return []
     return names
+
+
+def _credit(line: str) -> bool:
+    """'Photo by ...', 'Reviewed by ...': a credit line, not a headline or a byline."""
+    m = _BY.search(line)
+    return bool(m and _NOT_BYLINE.search(line[:m.start()]))
 
 
 def _looks_like_org(name: str) -> bool:
@@ -78,7 +87,8 @@ def _headline_ok(line: str, outlet: str) -> bool:
     text = line.lstrip("#").strip()
     return 3 <= _words(text) <= 30 and (text[:1].isupper() or text[:1].isdigit()) \
         and not text.endswith((".", "!", ",", ":", ";")) and text != outlet and " | " not in text \
-        and not is_furniture_line(text) and not _byline(text) and not _date_of(text)
+        and not is_furniture_line(text) and not _byline(text) and not _date_of(text) \
+        and not _credit(text)
 
 
 def _outlet(lines: list[str], header_end: int) -> str:

@@ -379,3 +379,15 @@ def test_short_notes_keep_every_sentence(text, title, body):
 
     meta, text_out = extract_page_text(text)
     assert (meta.title, text_out) == (title, body)
+
+
+def test_a_photographer_or_reviewer_is_not_the_author():
+    from ingest.page_text import extract_page_text
+
+    page = ("Clinic hires two peer counsellors\n\nPhoto by Jane Doe\nReviewed by Sam Lee, MD\n"
+            "By Ana Ruiz\nMay 2, 2021\n\n" + "The clinic hired two peer counsellors this spring "
+            "to help clients who are waiting for a first appointment with a therapist.")
+    meta, body = extract_page_text(page)
+    assert (meta.title, meta.authors, meta.date) == ("Clinic hires two peer counsellors",
+                                                     ("Ruiz A",), "2021-05-02")
+    assert body.startswith("The clinic hired") and "Jane Doe" not in body
