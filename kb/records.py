@@ -27,9 +27,10 @@ class Source:
         year = f"({self.year})" if self.year else ""
         head = " ".join(p for p in (self.authors.strip().rstrip(",;"), year) if p)
         head = head.rstrip(".") if not head.endswith("al.") else head
-        parts = [head, self.title.strip().rstrip("."), self.outlet.strip().rstrip(".")]
-        ref = ". ".join(p for p in parts if p)
-        ref = ref + "." if ref and not ref.endswith((".", "?", "!")) else ref
+        ref = ""
+        for part in (head, self.title.strip().rstrip("."), self.outlet.strip().rstrip(".")):
+            if part:  # each part ends with a full stop, unless it ends with ? or ! already
+                ref += ("" if not ref else " ") + part + ("" if part.endswith(("?", "!")) else ".")
         if self.doi:
             ref += f" doi:{self.doi}"
         elif self.url:

@@ -301,6 +301,8 @@ def test_reference_shape_keeps_doi_and_url():
     assert Source("", "Smith J, et al.", 2021, "Title.", "Outlet", url="https://e.org").reference() \
         == "Smith J, et al. (2021). Title. Outlet. https://e.org"
     assert Source("", "", None, "Only a title", "").reference() == "Only a title."
+    assert Source("", "Ito S", 2022, "Does it help?", "Blog").reference() == \
+        "Ito S (2022). Does it help? Blog."
 
 
 def test_mostly_utf8_file_with_one_bad_byte_stays_utf8():
