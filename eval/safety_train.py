@@ -6,8 +6,8 @@ C and the two thresholds were chosen by a 5-fold cross-validated sweep on the tu
 scoring the model out of fold and without the rules (the rules were written on the same rows, so
 only the model's own votes say how it treats a message no rule knows; docs/safety.md): the crisis
 threshold with the highest recall that flags no benign question of eval/sets/default.jsonl (0.3;
-one false alarm in 370 tuning messages), and the dosing threshold with
-no benign message refused (0.6).
+one false alarm in 386 non-crisis tuning messages), and the dosing threshold that refuses at most
+one benign tuning message out of fold with the highest recall (0.6).
 """
 
 from __future__ import annotations

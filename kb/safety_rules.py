@@ -120,8 +120,12 @@ PERSONAL_DOSE = _rx(
     rf"{_DOSE}[^.?!]{{0,60}}{_PERSONAL}", rf"{_PERSONAL}[^.?!]{{0,60}}{_DOSE}",
 )
 PERSONAL_USE = _rx(
-    rf"\b(?:(?:can|should|could) (?:i|u|we)|for me to|is it (?:ok|okay|safe|fine|bad) to|if i)\b"
+    rf"\b(?:(?:can|should|could) (?:i|u|we)|for me to|if i)\b"
     rf"[^.?!]{{0,30}}\b(?:take|mix|combine|drink|use|do|dose)\b[^.?!]{{0,30}}{_USE}",
+    # "is it ok to ..." alone is a general safety question the knowledge base answers; with a
+    # time or purpose of the writer's own it is a plan.
+    rf"\bis it (?:ok|okay|safe|fine|bad) to\b[^.?!]{{0,30}}\b(?:take|mix|combine|drink|use|do|dose)"
+    rf"\b[^.?!]{{0,30}}{_USE}[^.?!]{{0,30}}\b(?:tonight|tn|this weekend|today|to come down|my)\b",
     rf"\bhow (?:much|many)\b[^.?!]{{0,20}}{_USE}[^.?!]{{0,20}}\b(?:for|at) (?:a |the |my )?"
     r"(?:rave|party|festival|club|edc|beginner|first)",
     r"\b\d+ ?mg\b[^.?!]{0,15}\btoo much\b|\bis \d+ ?mg (?:too much|enough|ok|okay|safe)\b",
@@ -220,6 +224,14 @@ def dosing_rule(text: str) -> bool:
 
 
 THERAPY = _rx(r"\b(?:therapy|therapies|therapist|sessions?|treatment|clinics?)\b")
+# A general question about risks or facts, asked by no one in particular ("How often is street
+# molly actually not MDMA?", "Is it safe to drink tons of water on ecstasy?").
+FACT_QUESTION = _rx(
+    r"^(?:is it (?:safe|dangerous|risky|bad|true)|how (?:often|common|likely|many people)|"
+    r"what (?:percentage|proportion|share|fraction|are the (?:risks|signs|dangers|effects))|"
+    r"why (?:do|does|is|are|did)|does|do people)\b",
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|myself|we|u)\b")
 
 
 def benign_context(text: str) -> bool:
@@ -228,7 +240,8 @@ def benign_context(text: str) -> bool:
     Vetoes the model's dosing vote (the rules have their own, narrower, research veto).
     """
     t = normalise(text)
-    return bool(RESEARCH.search(t) or THERAPY.search(t) or _guidance(t))
+    fact = FACT_QUESTION.search(t) and not _FIRST_PERSON.search(t)
+    return bool(RESEARCH.search(t) or THERAPY.search(t) or fact or _guidance(t))
 
 
 def distress_words(text: str) -> bool:
