@@ -252,8 +252,8 @@ def serve(settings: Settings, *, assistant=None, block: bool = True) -> gr.Block
     except OSError as exc:
         if "Cannot find empty port" in str(exc):
             raise KBError(f"port {settings.port} on {settings.host} is already in use; choose "
-                          "another with --port or KB_PORT.") from None
-        raise KBError(f"cannot serve on {settings.host}:{settings.port} ({exc}).") from None
+                          "another with --port or KB_PORT.") from exc
+        raise KBError(f"cannot serve on {settings.host}:{settings.port} ({exc}).") from exc
     if block:
         print(f"Chat running on {demo.local_url} (press Ctrl+C to stop).", flush=True)
         demo.block_thread()

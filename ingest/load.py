@@ -21,9 +21,10 @@ from ingest.clean import clean_text
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import FileRejectedError, FrontMatterError, KBError, UnsupportedFileError
 from kb.records import Document, Source
-from kb.schema import EVIDENCE_TYPES, POPULATIONS, TOPICS, split_front_matter
+from kb.schema import split_front_matter
+from kb.vocabulary import EVIDENCE_TYPES, FILE_TYPES, POPULATIONS, TOPICS
 
-SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
+SUPPORTED = set(FILE_TYPES)
 URL_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
              "text/markdown": ".md", "application/pdf": ".pdf"}
 MAX_REDIRECTS = 5

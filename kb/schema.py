@@ -13,19 +13,8 @@ from pathlib import Path
 import yaml
 
 from kb.errors import FrontMatterError
+from kb.vocabulary import EVIDENCE_TYPES, POPULATIONS, TOPICS
 
-TOPICS = (
-    "efficacy", "safety", "protocol", "mechanism", "stigma",
-    "access", "equity", "policy", "social-work",
-)
-POPULATIONS = (
-    "veterans", "first-responders", "communities-of-color", "low-income",
-    "rural", "women", "lgbtq", "indigenous", "general",
-)
-EVIDENCE_TYPES = (
-    "rct", "follow-up", "qualitative", "meta-analysis", "review",
-    "policy", "commentary", "explainer",
-)
 MIN_WORDS, MAX_WORDS = 300, 1200
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MONTHS = (

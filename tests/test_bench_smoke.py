@@ -41,7 +41,7 @@ def test_ask_latency_reports_retrieve_and_answer_split(kb_index, embedder):
     for key in ("total_ms", "retrieve_ms", "answer_ms", "retrieve_only_ms", "embed_query_ms"):
         assert set(result[key]) == SUMMARY_KEYS and result[key]["n"] >= len(questions)
     assert result["profile"]["cumulative_ms_per_ask"]["embed_query (model)"] > 0
-    assert 0 <= result["hit_at_5"] <= 1 and result["chunks"] > 0
+    assert result["hit_at_5"] >= 0.5 and result["chunks"] > 0
 
 
 def test_ingest_speed_compares_with_raw_encode(embedder):
@@ -103,6 +103,7 @@ def test_bench_run_writes_json_and_markdown(tmp_path):
     assert {v["target"] for v in results["verdicts"]} >= {"ask p50 ms (bundled KB)"}
 
 
+@pytest.mark.slow  # real `kb serve` subprocesses
 def test_serving_cold_start_load_and_burst(kb_index):
     """A real `kb serve` subprocess: first answer, memory, simulated users, a burst past the queue."""
     from kb.assistant import build_assistant
