@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import ipaddress
 import json
@@ -20,9 +19,10 @@ import httpx
 from ingest.clean import clean_text
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import FileRejectedError, FrontMatterError, KBError, UnsupportedFileError
-from kb.records import Document, Source
+from kb.front_matter import check_front_matter
+from kb.records import Document
 from kb.schema import split_front_matter
-from kb.vocabulary import EVIDENCE_TYPES, FILE_TYPES, POPULATIONS, TOPICS
+from kb.vocabulary import FILE_TYPES
 
 SUPPORTED = set(FILE_TYPES)
 URL_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
@@ -94,44 +94,6 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return text, f"{name}: not valid UTF-8 (byte {exc.start}); read as Windows-1252"
 
 
-def _as_tuple(meta: dict, key: str, allowed: tuple[str, ...], name: str) -> tuple[str, ...]:
-    value = meta.get(key) or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise FrontMatterError(f"{name}: `{key}` must be a list.")
-    bad = [v for v in value if v not in allowed]
-    if bad:
-        raise FrontMatterError(f"{name}: unknown {key} {bad}; allowed: {', '.join(allowed)}.")
-    return tuple(value)
-
-
-def _sources(meta: dict, name: str) -> tuple[Source, ...]:
-    raw = meta.get("sources") or []
-    if not isinstance(raw, list):
-        raise FrontMatterError(f"{name}: `sources` must be a list of mappings.")
-    out = []
-    for i, s in enumerate(raw, 1):
-        if not isinstance(s, dict) or not s.get("title"):
-            raise FrontMatterError(f"{name}: source {i} needs at least a `title`.")
-        url = str(s.get("url", "") or "")
-        if url and not url.startswith(("http://", "https://")):
-            raise FrontMatterError(f"{name}: source {i} url must start with http:// or https://")
-        year = s.get("year")
-        out.append(Source(cite=str(s.get("cite", "")), authors=str(s.get("authors", "")),
-                          year=int(year) if isinstance(year, int) else None,
-                          title=str(s["title"]), outlet=str(s.get("outlet", "")),
-                          doi=str(s.get("doi", "") or ""), url=url))
-    return tuple(out)
-
-
-def _aliases(meta: dict, name: str) -> tuple[str, ...]:
-    value = meta.get("aliases") or []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise FrontMatterError(f"{name}: `aliases` must be a list of names, e.g. [MAPP2].")
-    return tuple(v.strip() for v in value)
-
-
 def _title_from(text: str, fallback: str) -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -159,21 +121,15 @@ def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: st
         text = clean_text(raw, scraped=suffix == ".txt")
     if len(text.split()) < 5:
         raise FileRejectedError(f"{name}: empty (no readable text)")
-    if meta.get("id") is not None:
-        doc_id = str(meta["id"])
-    evidence = str(meta.get("evidence_type") or "")
-    if evidence and evidence not in EVIDENCE_TYPES:
-        raise FrontMatterError(f"{name}: evidence_type {evidence!r} is not one of "
-                               f"{', '.join(EVIDENCE_TYPES)}.")
-    as_of = meta.get("as_of") or ""
+    front, errors = check_front_matter(meta)
+    if errors:
+        raise FrontMatterError(f"{name}: {errors[0][1]}")
     return Document(
-        doc_id=doc_id, title=str(meta.get("title") or title or _title_from(text, doc_id)),
-        text=text, source=source, topics=_as_tuple(meta, "topics", TOPICS, name),
-        populations=_as_tuple(meta, "populations", POPULATIONS, name), evidence_type=evidence,
-        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of),
-        summary=str(meta.get("summary") or ""), sources=_sources(meta, name),
-        page_starts=page_starts, aliases=_aliases(meta, name),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        doc_id=front.id or doc_id, title=front.title or title or _title_from(text, doc_id),
+        text=text, source=source, topics=front.topics, populations=front.populations,
+        evidence_type=front.evidence_type, as_of=front.as_of, summary=front.summary,
+        sources=tuple(s.to_source() for s in front.sources), page_starts=page_starts,
+        aliases=front.aliases, content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
 
 
