@@ -219,10 +219,11 @@ def build_ui(assistant, settings: Settings) -> gr.Blocks:
 def _log_to_file(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = str(settings.log_path.resolve())
-    if not any(getattr(h, "baseFilename", None) == path for h in log.handlers):
+    root = logging.getLogger("kb")  # the chat's own errors (kb.ui) and the library's (kb.llm...)
+    if not any(getattr(h, "baseFilename", None) == path for h in root.handlers):
         handler = logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        log.addHandler(handler)
+        root.addHandler(handler)
 
 
 def serve(settings: Settings, *, assistant=None, block: bool = True) -> gr.Blocks:
