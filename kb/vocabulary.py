@@ -17,6 +17,6 @@ EVIDENCE_TYPES = (
     "policy", "commentary", "explainer",
 )
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
-FILE_TYPES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+FILE_TYPES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 # Eval-set topics for questions the assistant should decline (kb eval reads both lists).
 DECLINE_TOPICS = ("out-of-scope", "false-premise", "dosing")
