@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,12 @@ from ingest.pdf import pdf_metadata, pdf_pages, pdf_text
 from ingest.word import read_docx
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import FileRejectedError, FrontMatterError, KBError, UnsupportedFileError
+from kb.front_matter import FrontMatter, check_front_matter
 from kb.records import Document, Source
-from kb.schema import EVIDENCE_TYPES, POPULATIONS, TOPICS, split_front_matter
+from kb.schema import split_front_matter
+from kb.vocabulary import EVIDENCE_TYPES, FILE_TYPES
 
-SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx"}
+SUPPORTED = set(FILE_TYPES)
 __all__ = ["Item", "decode_text", "discover", "document_from_text", "load_item"]
 
 
@@ -69,42 +70,6 @@ def discover(inputs: list[str]) -> tuple[list[Item], list[tuple[str, str]]]:
     return items, problems
 
 
-def _as_tuple(meta: dict, key: str, allowed: tuple[str, ...], name: str) -> tuple[str, ...]:
-    value = meta.get(key) or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise FrontMatterError(f"{name}: `{key}` must be a list.")
-    bad = [v for v in value if v not in allowed]
-    if bad:
-        raise FrontMatterError(f"{name}: unknown {key} {bad}; allowed: {', '.join(allowed)}.")
-    return tuple(value)
-
-
-def _sources(meta: dict, name: str) -> tuple[Source, ...]:
-    raw = meta.get("sources") or []
-    if not isinstance(raw, list):
-        raise FrontMatterError(f"{name}: `sources` must be a list of mappings.")
-    out = []
-    for i, s in enumerate(raw, 1):
-        if not isinstance(s, dict) or not s.get("title"):
-            raise FrontMatterError(f"{name}: source {i} needs at least a `title`.")
-        url = str(s.get("url", "") or "")
-        if url and not url.startswith(("http://", "https://")):
-            raise FrontMatterError(f"{name}: source {i} url must start with http:// or https://")
-        year = s.get("year")
-        out.append(Source(cite=str(s.get("cite", "")), authors=str(s.get("authors", "")),
-                          year=int(year) if isinstance(year, int) else None,
-                          title=str(s["title"]), outlet=str(s.get("outlet", "")),
-                          doi=str(s.get("doi", "") or ""), url=url))
-    return tuple(out)
-
-
-def _aliases(meta: dict, name: str) -> tuple[str, ...]:
-    value = meta.get("aliases") or []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise FrontMatterError(f"{name}: `aliases` must be a list of names, e.g. [MAPP2].")
-    return tuple(v.strip() for v in value)
 
 
 def _title_from(text: str, fallback: str) -> str:
@@ -130,12 +95,12 @@ def _body(raw: str, suffix: str, name: str) -> tuple[dict, Metadata | None, str]
     return {}, found, text
 
 
-def _document_sources(front: dict, final: Metadata, corrected: Metadata | None,
-                      name: str) -> tuple[Source, ...]:
+def _document_sources(fm: FrontMatter, final: Metadata,
+                      corrected: Metadata | None) -> tuple[Source, ...]:
     """Front matter's sources, unless a correction names the publication; else the extracted one."""
-    if front and not (corrected and (corrected.authors or corrected.date or corrected.outlet
-                                     or corrected.url)):
-        return _sources(front, name)
+    if fm.sources and not (corrected and (corrected.authors or corrected.date or corrected.outlet
+                                          or corrected.url)):
+        return tuple(s.to_source() for s in fm.sources)
     source = final.source()
     return (source,) if source else ()
 
@@ -147,24 +112,24 @@ def build_document(text: str, doc_id: str, source: str, name: str, *, front: dic
     front = front or {}
     if len(text.split()) < 5:
         raise FileRejectedError(f"{name}: empty (no readable text)")
-    if front.get("id") is not None:
-        doc_id = str(front["id"])
+    fm, errors = check_front_matter(front)
+    if errors:
+        raise FrontMatterError(f"{name}: {errors[0][1]}")
+    doc_id = fm.id or doc_id
     final = (found or Metadata()).updated(corrections)
-    title = (final.title or str(front.get("title") or "") or _title_from(text, doc_id))[:200]
+    title = (final.title or fm.title or _title_from(text, doc_id))[:200]
     final = dataclasses.replace(final, title=title)
-    evidence = final.evidence_type or str(front.get("evidence_type") or "")
+    evidence = final.evidence_type or fm.evidence_type
     if evidence and evidence not in EVIDENCE_TYPES:
         raise FrontMatterError(f"{name}: evidence_type {evidence!r} is not one of "
                                f"{', '.join(EVIDENCE_TYPES)}.")
-    as_of = final.date or front.get("as_of") or ""
-    topics = final.topics if final.topics is not None else _as_tuple(front, "topics", TOPICS, name)
+    as_of = final.date or fm.as_of
     return Document(
-        doc_id=doc_id, title=title, text=text, source=source, topics=topics,
-        populations=_as_tuple(front, "populations", POPULATIONS, name), evidence_type=evidence,
-        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of),
-        summary=str(front.get("summary") or ""),
-        sources=_document_sources(front, final, corrections, name),
-        page_starts=page_starts, aliases=_aliases(front, name),
+        doc_id=doc_id, title=title, text=text, source=source,
+        topics=final.topics if final.topics is not None else fm.topics,
+        populations=fm.populations, evidence_type=evidence,
+        as_of=str(as_of), summary=fm.summary, sources=_document_sources(fm, final, corrections),
+        page_starts=page_starts, aliases=fm.aliases,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
 

@@ -6,7 +6,7 @@ import yaml
 
 from ingest.meta import Metadata, format_authors, parse_date
 from kb.errors import SidecarError
-from kb.schema import EVIDENCE_TYPES, TOPICS
+from kb.vocabulary import EVIDENCE_TYPES, TOPICS
 
 FIELDS = ("title", "authors", "author", "date", "outlet", "url", "topics", "evidence_type")
 SUFFIX = ".meta.yaml"

@@ -37,5 +37,13 @@ class EvalSetError(KBError):
     """An eval set file is malformed."""
 
 
+class IndexServedError(IndexLockedError):
+    """A running `kb serve` owns the on-disk index: other processes may not write to it."""
+
+
+class IndexDamagedError(KBError):
+    """The on-disk index cannot be read (damaged, emptied or half-written files)."""
+
+
 class SidecarError(FrontMatterError):
     """A NAME.meta.yaml file beside a document is not valid YAML or has an unknown field or value."""

@@ -7,19 +7,19 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb import store
 from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
 from kb.lexical import LexicalIndex, top_rows
 from kb.records import Chunk, Hit
 from kb.sentence_index import SentenceIndex
+from kb.store import Index
+from kb.vocabulary import RETRIEVAL_MODES
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = RETRIEVAL_MODES
 FUSIONS = ("convex", "rrf")
 # BM25's share in convex fusion, chosen on the default eval set (SciFact dev is flat from 0.3 to
 # 0.5 with passage windows; docs/benchmarks.md, BEIR section).
@@ -34,20 +34,6 @@ class Filters:
     populations: tuple[str, ...] = ()
     evidence_types: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict | None:
-        clauses = []
-        for name, values in (("topics", self.topics), ("populations", self.populations)):
-            if values:
-                parts = [{name: {"$contains": v}} for v in values]
-                clauses.append(parts[0] if len(parts) == 1 else {"$or": parts})
-        if self.evidence_types:
-            clauses.append({"evidence_type": {"$in": list(self.evidence_types)}})
-        if self.doc_ids:
-            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def admits(self, chunk: Chunk) -> bool:
         return (
@@ -106,14 +92,12 @@ class _Dense:
 
     cosine: float
     score: float
-    meta: dict
-    text: str
 
 
 class Retriever:
-    """Searches one collection; rebuilds its BM25 view when the index version changes."""
+    """Searches one Index; rebuilds its BM25 view when the index version changes."""
 
-    def __init__(self, open_collection: Callable[[], object], embedder, *,
+    def __init__(self, index: Index, embedder, *,
                  check_every_s: float = 2.0, candidates: int = 30, fusion: str = "convex",
                  alpha: float = DEFAULT_ALPHA, rrf_k: int = 60,
                  weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False) -> None:
@@ -124,7 +108,7 @@ class Retriever:
         score (every stored sentence is searched, in memory)."""
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
-        self._open = open_collection
+        self.index = index
         self.embedder = embedder
         self.check_every_s = check_every_s
         self.candidates = candidates
@@ -135,7 +119,7 @@ class Retriever:
         self.sentence_scoring = sentence_scoring
         self._lock = threading.Lock()
         self._checked = 0.0
-        self.collection = None
+        self._fresh = False
         self._view = _View()
 
     @property
@@ -149,28 +133,30 @@ class Retriever:
     def refresh(self, force: bool = False) -> None:
         """Reload chunks and BM25 if another process published a new index version."""
         now = time.monotonic()
-        if not force and self.collection is not None and now - self._checked < self.check_every_s:
+        if not force and self._fresh and now - self._checked < self.check_every_s:
             return
         with self._lock:
-            col = self._open()
             self._checked = now
-            version = store.index_version(col)
+            version = self.index.version
             if version != self.version or force:
-                records = list(store.iter_records(col))
-                chunks = tuple(store.chunk_from_record(*r) for r in records)
+                if self.sentence_scoring:
+                    listed, _, sentence_vecs = self.index.chunks_with_vectors(self.embedder.dim)
+                else:
+                    listed, sentence_vecs = self.index.chunks(), None
+                chunks = tuple(listed)
                 self._view = _View(
                     version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
                     LexicalIndex([c.embed_text() for c in chunks]),
-                    SentenceIndex.from_metadata([m for _, _, m in records], self.embedder.dim)
-                    if self.sentence_scoring else None)
-            self.collection = col
+                    SentenceIndex(sentence_vecs, self.embedder.dim) if sentence_vecs is not None
+                    else None)
+            self._fresh = True
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
                mode: str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.refresh()
-        view, collection = self._view, self.collection
+        view, index = self._view, self.index
         if not view.chunks:
             raise EmptyIndexError("the index is empty; run `kb ingest` first.")
         filters = filters or Filters()
@@ -187,26 +173,23 @@ class Retriever:
             row = view.row.get(cid)
             return cosine if best is None or row is None else max(cosine, float(best[row]))
 
+        stored: dict = {}
+
         def fetch(ids: list[str]) -> None:
-            """Add the dense side's view of `ids` that the dense search did not return."""
-            if not ids:
-                return
-            got = collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
-            for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
-                                            got["embeddings"], strict=True):
-                cosine = float(np.dot(qv, np.asarray(emb, dtype=np.float32)))
-                dense[cid] = _Dense(cosine, dense_score(cid, cosine), meta, text)
+            """Add the stored chunks (and the dense view) of `ids` not fetched yet."""
+            for record in index.get([cid for cid in ids if cid not in stored]):
+                cid = record.chunk.chunk_id
+                stored[cid] = record
+                if cid not in dense:
+                    cosine = float(np.dot(qv, record.vector))
+                    dense[cid] = _Dense(cosine, dense_score(cid, cosine))
 
         dense: dict[str, _Dense] = {}
         dense_ranking: list[str] = []
         if mode in ("hybrid", "dense"):
-            res = collection.query(query_embeddings=[qv.tolist()], n_results=n,
-                                   where=filters.chroma_where(),
-                                   include=["metadatas", "documents", "distances"])
-            for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0],
-                                             res["metadatas"][0], res["distances"][0], strict=True):
-                cosine = 1.0 - float(dist)
-                dense[cid] = _Dense(cosine, dense_score(cid, cosine), meta, text)
+            ids, cosines = index.query(qv, n, where=filters)
+            for cid, cosine in zip(ids, cosines.tolist(), strict=True):
+                dense[cid] = _Dense(cosine, dense_score(cid, cosine))
                 dense_ranking.append(cid)
             if best is not None:
                 # The passages with the best sentences join the nearest passage vectors, so the
@@ -236,19 +219,17 @@ class Retriever:
             fused = [(cid, 1.0 / (self.rrf_k + r)) for r, cid in enumerate(ranking, 1)]
         # Take a few extra so near-duplicate collapsing still leaves k.
         top = fused[: k * 2]
-        fetch([cid for cid, _ in top if cid not in dense])
+        fetch([cid for cid, _ in top])
         lex_rank = {cid: r for r, cid in enumerate(lexical_ranking, 1)}
         dense_rank = {cid: r for r, cid in enumerate(dense_ranking, 1)}
         hits = []
         for cid, score in top:
-            if cid not in dense:  # deleted between the BM25 view and now
+            if cid not in dense or cid not in stored:  # deleted between the BM25 view and now
                 continue
-            d = dense[cid]
-            packed = d.meta.get("sentence_vectors")
-            vecs = store.unpack_vectors(packed, len(qv)) if packed else None
+            d, record = dense[cid], stored[cid]
             hits.append(Hit(
-                chunk=store.chunk_from_record(cid, d.text, d.meta), score=score,
+                chunk=record.chunk, score=score,
                 dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
-                sentence_vectors=vecs,
+                sentence_vectors=record.sentence_vectors if len(record.sentence_vectors) else None,
             ))
         return collapse_near_duplicates(hits, limit=k)

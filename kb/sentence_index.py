@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kb import store
+from kb.store_codec import unpack_vectors
 
 
 class SentenceIndex:
@@ -28,7 +28,7 @@ class SentenceIndex:
     def from_metadata(cls, metas: Sequence[dict], dim: int) -> SentenceIndex:
         """From Chroma metadata as `store.chunk_metadata` writes it (`sentence_vectors`)."""
         empty = np.zeros((0, dim), dtype=np.float32)
-        return cls([store.unpack_vectors(m["sentence_vectors"], dim)
+        return cls([unpack_vectors(m["sentence_vectors"], dim)
                     if m.get("sentence_vectors") else empty for m in metas], dim)
 
     def best_per_chunk(self, query_vector: np.ndarray) -> np.ndarray:

@@ -102,3 +102,16 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0
         assert command.help and len(command.help.strip()) > 40, name
         assert "kb " in command.help, f"`kb {name} --help` shows no example"
+
+
+def test_a_folder_with_nothing_readable_exits_non_zero(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n")
+    (folder / ".hidden.md").write_text("# not read")
+    result = run("ingest", "-q", str(folder))
+    assert result.exit_code == 1
+    assert result.output.startswith("read 0, unchanged 0, added 0")
+    assert result.output.strip().endswith(
+        "Error: nothing could be ingested: no readable file (.md, .markdown, .txt, .html, .htm, "
+        ".pdf, .docx) in the inputs.")

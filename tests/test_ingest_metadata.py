@@ -16,10 +16,10 @@ from ingest.decode import decode_text
 from ingest.load import Item, load_item
 from ingest.meta import format_author, format_authors
 from ingest.pipeline import run_ingest
-from kb import store
 from kb.config import Settings
 from kb.errors import SidecarError
 from kb.records import Source
+from kb.store import Index
 
 PAGES = DATA / "pages"
 
@@ -145,7 +145,7 @@ def fixture_index(fixture_folder, embedder, tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("user-index"))
     report = run_ingest(settings, [str(fixture_folder)], embedder, progress=False)
     assert not report.skipped, report.summary()
-    return settings, report, store.load_chunks(store.open_collection(settings))
+    return settings, report, Index.open(settings).chunks()
 
 
 @pytest.mark.parametrize("name,title,authors,date,outlet,url", EXPECTED)
@@ -207,7 +207,7 @@ def test_shared_raw_pages_are_cited_like_references(embedder, tmp_path):
     settings = Settings(data_dir=tmp_path / "kb")
     report = run_ingest(settings, [str(_shared_sources())], embedder, progress=False)
     assert not report.skipped and report.read == 2, report.summary()
-    chunks = store.load_chunks(store.open_collection(settings))
+    chunks = Index.open(settings).chunks()
     psypost = [c for c in chunks if c.doc_id.startswith("psypost")]
     hutchison = [c for c in chunks if c.doc_id.startswith("hutchison")]
     cite = citation_for(1, Hit(psypost[0], 1.0), 0)
@@ -328,7 +328,7 @@ def test_mostly_utf8_file_is_ingested_with_its_accents(tmp_path, embedder):
     bad = data.index(b"\xe9i")
     assert report.notes == [f"notes.txt: 1 invalid UTF-8 byte sequence(s) (first at byte {bad}) "
                             "dropped; the rest read as UTF-8"]
-    chunk = store.load_chunks(store.open_collection(settings))[0]
+    chunk = Index.open(settings).chunks()[0]
     assert "café on Rue Bénard opens at nine" in chunk.text and "Ã" not in chunk.text
 
 
@@ -361,7 +361,7 @@ def test_cli_flags_correct_one_file_and_are_refused_for_a_folder(tmp_path):
     assert ("read harbour-review.md: title “Travel vouchers for rural clients”; author Reyes T, "
             "Park L; date 2021-12-01; outlet Harbour Review; "
             "url https://harbour.example.org/vouchers") in fixed.output
-    chunk = store.load_chunks(store.open_collection(Settings()))[0]
+    chunk = Index.open(Settings()).chunks()[0]
     assert chunk.title == "Travel vouchers for rural clients" and chunk.as_of == "2021-12-01"
     assert chunk.sources[0].reference() == ("Reyes T, Park L (2021). Travel vouchers for rural "
                                             "clients. Harbour Review. "

@@ -13,6 +13,8 @@ from ui_support import CHROMIUM, CHROMIUM_ARGS, running_chat
 
 from kb.config import Settings
 
+pytestmark = pytest.mark.slow  # a real server in real Chromium
+
 POISON = """---
 title: "Harbour lantern festival <img src=x onerror=\\"window.__pwned=3\\">"
 topics: [access]
@@ -184,7 +186,7 @@ def test_about_view_lists_documents_topics_build_time_and_crisis_lines(page: Pag
     page.get_by_role("tab", name="About this knowledge base").click()
     about = page.locator(".kb-about")
     expect(about).to_contain_text("25 documents")
-    built = assistant.retriever.collection.metadata["built_at"]
+    built = assistant.retriever.index.metadata["built_at"]
     expect(about).to_contain_text(f"Index built {built}")
     expect(about.locator("table.kb-topics tr", has_text="stigma")).to_have_count(1)
     expect(about.locator(".kb-doc")).to_have_count(25)
