@@ -199,7 +199,8 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
 @click.option("--write-baseline", is_flag=True, help="Accept this run as eval/safety_baseline.json.")
 @click.option("--retrain", is_flag=True,
               help="First refit the classifier on the tuning part (kb/safety_model.npz).")
-def safety_command(as_json, check_baseline, write_baseline, retrain) -> None:
+@click.pass_context
+def safety_command(ctx: click.Context, as_json, check_baseline, write_baseline, retrain) -> None:
     """Score the safety screen on eval/sets/safety.jsonl: tuning and held-out parts.
 
     Per class precision and recall, the confusion matrix, the issue's targets on the held-out
@@ -209,4 +210,4 @@ def safety_command(as_json, check_baseline, write_baseline, retrain) -> None:
     """
     from app.cli_safety import run_safety_command
 
-    run_safety_command(_embedder(), as_json, check_baseline, write_baseline, retrain)
+    run_safety_command(embedder_of(ctx), as_json, check_baseline, write_baseline, retrain)

@@ -40,7 +40,7 @@ def train(embedder) -> safety.SafetyModel:
 
 
 def main() -> None:
-    from kb.embed import get_embedder
+    from kb.embedders import get_embedder
 
     model = train(get_embedder())
     model.save()
