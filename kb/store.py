@@ -180,5 +180,23 @@ def iter_records(col, *, with_text: bool = True) -> Iterator[tuple[str, str, dic
         offset += len(ids)
 
 
+def records_with_vectors(col, page: int = 5000) -> tuple[list[str], list[str], list[dict], np.ndarray]:
+    """Every row's id, text, metadata and passage vector (one float32 matrix), a page at a time."""
+    ids: list[str] = []
+    texts: list[str] = []
+    metas: list[dict] = []
+    blocks: list[np.ndarray] = []
+    while True:
+        got = col.get(limit=page, offset=len(ids), include=["metadatas", "documents", "embeddings"])
+        if not got["ids"]:
+            break
+        ids += got["ids"]
+        texts += got["documents"] or [""] * len(got["ids"])
+        metas += got["metadatas"]
+        blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
+    dim = blocks[0].shape[1] if blocks else 0
+    return ids, texts, metas, (np.concatenate(blocks) if blocks else np.zeros((0, dim), np.float32))
+
+
 def load_chunks(col) -> list[Chunk]:
     return [chunk_from_record(i, t, m) for i, t, m in iter_records(col)]

@@ -1,0 +1,94 @@
+"""One index version held in memory: chunk records, the passage-vector matrix, sentence vectors, BM25.
+
+A search reads only this object (built once per index version, never changed afterwards), so
+an ask needs no Chroma `get`, and a replica swaps to a new version by replacing one reference.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb import store
+from kb.lexical import LexicalIndex
+from kb.records import Chunk
+from kb.sentence_index import SentenceIndex
+
+
+def _sentence_block(meta: dict) -> bytes:
+    packed = meta.get("sentence_vectors")
+    return base64.b64decode(packed) if packed else b""
+
+
+@dataclass(frozen=True, eq=False)
+class ReadView:
+    """Row i of every array is `chunks[i]`; `vectors` are unit passage vectors (float32)."""
+
+    version: str | None
+    chunks: tuple[Chunk, ...]
+    row: dict[str, int]
+    vectors: np.ndarray
+    lexical: LexicalIndex
+    sentence_store: np.ndarray  # every chunk's sentence vectors back to back (float16, as stored)
+    sentence_starts: np.ndarray  # row i owns sentence_store[starts[i]:starts[i + 1]]
+    sentences: SentenceIndex | None = None  # float32 copy for sentence scoring, when it is on
+
+    @classmethod
+    def empty(cls, dim: int = 0) -> ReadView:
+        return cls(None, (), {}, np.zeros((0, dim), np.float32), LexicalIndex([]),
+                   np.zeros((0, dim), np.float16), np.zeros(1, np.int64))
+
+    @classmethod
+    def build(cls, version: str | None, ids: Sequence[str], texts: Sequence[str],
+              metas: Sequence[dict], vectors: np.ndarray, dim: int,
+              sentence_scoring: bool = False) -> ReadView:
+        """From the rows `store.records_with_vectors` returns."""
+        chunks = tuple(store.chunk_from_record(i, t, m)
+                       for i, t, m in zip(ids, texts, metas, strict=True))
+        blocks = [_sentence_block(m) for m in metas]
+        flat = np.frombuffer(b"".join(blocks), dtype=np.float16).reshape(-1, dim)
+        counts = np.array([len(b) // (2 * dim) for b in blocks], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        sentences = None
+        if sentence_scoring:
+            sentences = SentenceIndex([flat[starts[i]:starts[i + 1]] for i in range(len(chunks))],
+                                      dim)
+        return cls(version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
+                   np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim),
+                   LexicalIndex([c.embed_text() for c in chunks]), flat, starts, sentences)
+
+    def sentence_vectors(self, row: int) -> np.ndarray | None:
+        """Chunk `row`'s stored sentence vectors as float32 (None when it has none)."""
+        start, end = int(self.sentence_starts[row]), int(self.sentence_starts[row + 1])
+        return self.sentence_store[start:end].astype(np.float32) if end > start else None
+
+    def cosines(self, query_vector: np.ndarray) -> np.ndarray:
+        """Every passage's cosine to the (normalised) query: one matrix product."""
+        return self.vectors @ np.asarray(query_vector, dtype=np.float32)
+
+    def admitted(self, filters) -> np.ndarray | None:
+        """Rows the filters let through (None: every row)."""
+        if filters is None or not (filters.topics or filters.populations
+                                   or filters.evidence_types or filters.doc_ids):
+            return None
+        return np.fromiter((filters.admits(c) for c in self.chunks), dtype=bool,
+                           count=len(self.chunks))
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.vectors.nbytes + self.sentence_store.nbytes
+                   + (self.sentences.vectors.nbytes if self.sentences is not None else 0))
+
+
+def top_by_score(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> list[int]:
+    """The n best rows by score (any sign), best first, among `allowed` rows."""
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    n = min(n, int(scores.size if allowed is None else allowed.sum()))
+    if n <= 0:
+        return []
+    top = np.argpartition(-scores, n - 1)[:n]
+    return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
