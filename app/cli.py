@@ -22,7 +22,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _embedder():
-    from kb.embed import get_embedder
+    from kb.embedders import get_embedder
 
     settings = _settings(click.get_current_context())
     return get_embedder(settings.embed_backend, settings.models_dir)
@@ -142,12 +142,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
         kb stats --json
     """
-    from kb import store
     from kb.catalog import describe_index
+    from kb.store import Index
 
     settings = _settings(ctx)
-    col = store.open_collection(settings)
-    info = describe_index(col, settings.where())
+    info = describe_index(Index.open(settings))
     if as_json:
         info = {k: v for k, v in info.items() if k != "document_list"}
         click.echo(json.dumps(info, indent=2))

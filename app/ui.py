@@ -128,7 +128,7 @@ def build_ui(assistant, settings: Settings) -> gr.Blocks:
         if version not in about_cache:
             from kb.catalog import describe_index
 
-            info = describe_index(assistant.retriever.collection, settings.where())
+            info = describe_index(assistant.retriever.index)
             about_cache.clear()
             about_cache[version] = render.about_html(info)
         return about_cache[version]

@@ -35,12 +35,12 @@ def ingest_cached(settings: Settings, inputs: list[str] | None, embedder, progre
     """`run_ingest` into one of the benchmark's caches, rebuilt when the index says another model
     or chunker built it (the cache is ours to throw away; a user's index never is)."""
     from ingest.pipeline import run_ingest
-    from kb import store
     from kb.errors import ModelMismatchError
+    from kb.store import Index
 
     try:
         return run_ingest(settings, inputs, embedder, progress=progress)
     except ModelMismatchError as exc:
         print(f"[bench] rebuilding {settings.data_dir}: {exc}", file=sys.stderr, flush=True)
-        store.drop_collection(settings)  # through the client: it caches what it has opened
+        Index.drop(settings)  # through the client: it caches what it has opened
         return run_ingest(settings, inputs, embedder, progress=progress)

@@ -38,8 +38,8 @@ def run(embedder, reference_model=None, inputs: list[str] | None = None, repeats
     """
     import chromadb  # noqa: F401  (import cost is start-up, not throughput)
 
-    from kb import store
     from kb.embed import load_sentence_transformer
+    from kb.store import Index
 
     reference_model = reference_model or load_sentence_transformer()
     reference_model.encode(["warm up the model"] * 4)
@@ -47,7 +47,7 @@ def run(embedder, reference_model=None, inputs: list[str] | None = None, repeats
     with tempfile.TemporaryDirectory(prefix="kb-bench-ingest-") as tmp:
         base = Path(tmp)
         settings, first, _ = _fresh_ingest(embedder, inputs, base, 0, batch_size)  # warm-up run
-        texts = [c.embed_text() for c in store.load_chunks(store.open_collection(settings))]
+        texts = [c.embed_text() for c in Index.open(settings).chunks()]
         ingest_s, encode_s, own_s = [], [], []
         own = getattr(embedder, "backend", "torch") != "torch"
         for n in range(1, repeats + 1):

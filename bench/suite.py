@@ -35,7 +35,7 @@ class Suite:
         return bool(cached) or importlib.util.find_spec("onnx") is not None
 
     def embedder(self, backend: str):
-        from kb.embed import get_embedder
+        from kb.embedders import get_embedder
 
         return get_embedder(backend, self.data / f"bundled-{backend}" / "models")
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from eval.beir_data import BeirDataset, check_chunking, fingerprint, load_beir, passages, split_sentences
 from eval.metrics import score_runs
-from kb import store
+from kb.store import Index
 
 EMBED_STEP = 512  # passages per model call; the cache is written once at the end
 UPSERT_STEP = 1000
@@ -91,22 +91,21 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
                       label)[:8]
     own = settings.model_copy(update={"collection": collection_name(ds.name, label, key)})
     identity = {"embedding_model": embedder.name, "beir_dataset": ds.name, "chunking": label}
-    col = store.open_collection(own, create=True, expect=identity)
+    index = Index.open(own, create=True, expect=identity)
     # Chroma's default HNSW search breadth (100) loses a few relevant abstracts when a query asks
     # for hundreds of passages. Set a wider one before the first write: an index already loaded
     # in this process keeps the breadth it was loaded with.
-    col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
-    if col.count() != len(chunks):
+    index.set_search_breadth(EF_SEARCH)
+    if index.count() != len(chunks):
         sentence_vecs = sentence_vectors(ds, chunks, embedder, cache_dir, progress) if sentences \
             else [None] * len(chunks)
         with tqdm(total=len(chunks), desc="indexing", unit="passage",
                   disable=not progress) as bar:
             for i in range(0, len(chunks), UPSERT_STEP):
                 part = chunks[i:i + UPSERT_STEP]
-                store.upsert_chunks(col, part, vectors[i:i + UPSERT_STEP],
-                                    sentence_vecs[i:i + UPSERT_STEP])
+                index.upsert(part, vectors[i:i + UPSERT_STEP], sentence_vecs[i:i + UPSERT_STEP])
                 bar.update(len(part))
-        store.bump_version(col)
+        index.publish()
     return own, identity
 
 
@@ -133,8 +132,8 @@ def run_beir(settings, folder: Path, embedder, *, split: str = "test", modes=("h
     own, identity = build_index(settings, ds, chunking, embedder, progress, sentences)
     options = {"candidates": depth * (1 if chunking == "doc" else 3), **(retriever_options or {}),
                "sentence_scoring": sentences}
-    retriever = Retriever(lambda: store.open_collection(own, expect=identity), embedder,
-                          check_every_s=3600, **options)
+    retriever = Retriever(Index.open(own, expect=identity), embedder, check_every_s=3600,
+                          **options)
     retriever.refresh(force=True)
     qids = list(ds.queries)
     qvecs = embed_cached(embedder, [ds.queries[q] for q in qids], Path(settings.data_dir) /
@@ -143,7 +142,7 @@ def run_beir(settings, folder: Path, embedder, *, split: str = "test", modes=("h
                 "mrr_at_10": ir_measures.parse_measure("RR@10"),
                 f"recall_at_{depth}": ir_measures.parse_measure(f"R@{depth}")}
     out = {"dataset": ds.name, "split": split, "queries": len(qids), "documents": len(ds.corpus),
-           "passages": retriever.collection.count(), "chunking": chunking,
+           "passages": retriever.index.count(), "chunking": chunking,
            "retriever": {k: v for k, v in options.items()}, "modes": {}}
     for mode in modes:
         run = {}

@@ -210,7 +210,7 @@ def main() -> None:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from kb.config import Settings
-    from kb.embed import get_embedder
+    from kb.embedders import get_embedder
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)

@@ -7,11 +7,12 @@ import time
 from collections.abc import Sequence
 
 from kb import answer as extractive
-from kb import safety, store
+from kb import safety
 from kb.config import Settings
 from kb.errors import KBError
 from kb.records import Answer
 from kb.retrieve import Filters, Retriever
+from kb.store import Index
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|but|so|also|what about|how about|what if|why|how come|is that|are they|does that|"
@@ -120,12 +121,11 @@ def _ms(since: float) -> float:
 
 def build_assistant(settings: Settings, embedder=None, chat_model=None) -> Assistant:
     """Wire an Assistant from settings (the model is loaded once per process)."""
-    from kb.embed import get_embedder
+    from kb.embedders import get_embedder
 
     embedder = embedder or get_embedder(settings.embed_backend, settings.models_dir)
-    retriever = Retriever(
-        lambda: store.open_collection(settings, expect={"embedding_model": embedder.name}),
-        embedder, check_every_s=settings.index_check_s)
+    retriever = Retriever(Index.open(settings, expect={"embedding_model": embedder.name}),
+                          embedder, check_every_s=settings.index_check_s)
     retriever.refresh(force=True)
     if chat_model is None and settings.llm:
         from kb.llm import load_chat_model

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from kb import store
+
+def _document(chunk) -> dict:
+    return {
+        "doc_id": chunk.doc_id, "title": chunk.title, "topics": list(chunk.topics),
+        "populations": list(chunk.populations), "evidence_type": chunk.evidence_type,
+        "as_of": chunk.as_of, "source": chunk.source, "origin": chunk.origin,
+        "sources": [s.__dict__ for s in chunk.sources],
+        "references": [(s.reference(), s.link) for s in chunk.sources], "chunks": 0,
+    }
 
 
-def describe_index(col, where: str) -> dict:
-    """A JSON-ready summary of the collection (used by `kb stats` and the chat's About view)."""
+def describe_index(index) -> dict:
+    """A JSON-ready summary of an Index (used by `kb stats` and the chat's About view)."""
     docs: dict[str, dict] = {}
-    for _, _, meta in store.iter_records(col, with_text=False):
-        d = docs.setdefault(meta["doc_id"], {
-            "doc_id": meta["doc_id"], "title": meta.get("title", ""),
-            "topics": list(meta.get("topics") or []),
-            "populations": list(meta.get("populations") or []),
-            "evidence_type": meta.get("evidence_type", ""), "as_of": meta.get("as_of", ""),
-            "source": meta.get("source", ""),
-            "sources": json.loads(meta.get("sources", "[]")), "chunks": 0,
-        })
-        d["chunks"] += 1
+    for chunk in index.chunks(with_text=False):
+        docs.setdefault(chunk.doc_id, _document(chunk))["chunks"] += 1
     topic_docs = Counter(t for d in docs.values() for t in d["topics"])
     topic_chunks = Counter()
     for d in docs.values():
         for t in d["topics"]:
             topic_chunks[t] += d["chunks"]
-    meta = col.metadata or {}
+    meta = index.metadata
     return {
         "documents": len(docs),
         "chunks": sum(d["chunks"] for d in docs.values()),
@@ -36,7 +35,8 @@ def describe_index(col, where: str) -> dict:
         "chunker_version": meta.get("chunker_version", ""),
         "index_version": meta.get("index_version", ""),
         "built_at": meta.get("built_at", ""),
-        "where": where,
-        "collection": col.name,
+        "where": index.where,
+        "collection": index.name,
         "document_list": sorted(docs.values(), key=lambda d: d["title"].lower()),
     }
+

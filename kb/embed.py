@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_TOKENS = 256
-BACKENDS = ("torch", "onnx-int8")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 SMALL_INPUT = 256  # word pieces in a batch up to which one thread is faster than several
 
@@ -38,7 +35,6 @@ class Embedder:
     backend = "torch"
 
     def __init__(self) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self._model = None
         self._tokenizer = None
         self._load_lock = threading.Lock()
@@ -170,23 +166,6 @@ class Embedder:
                 rows.append(vec / max(np.linalg.norm(vec), 1e-12))
             sentence_vecs.append(np.asarray(rows, dtype=np.float32).reshape(-1, dim))
         return passages, sentence_vecs
-
-
-@lru_cache(maxsize=4)
-def get_embedder(backend: str = "torch", cache_dir: Path | None = None) -> Embedder:
-    """One model per process and backend: loading takes seconds.
-
-    `backend` is "torch" (default) or "onnx-int8" (a quantised ONNX export of the same model,
-    built once into `cache_dir`; its vectors differ slightly, so it records another model name
-    and an index built with one backend refuses the other).
-    """
-    if backend == "torch":
-        return Embedder()
-    if backend == "onnx-int8":
-        from kb.embed_onnx import OnnxEmbedder
-
-        return OnnxEmbedder(cache_dir or Path(".kbdata") / "models")
-    raise ValueError(f"embedding backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
 def load_sentence_transformer():

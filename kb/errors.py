@@ -35,3 +35,11 @@ class StoreUnavailableError(KBError):
 
 class EvalSetError(KBError):
     """An eval set file is malformed."""
+
+
+class IndexServedError(IndexLockedError):
+    """A running `kb serve` owns the on-disk index: other processes may not write to it."""
+
+
+class IndexDamagedError(KBError):
+    """The on-disk index cannot be read (damaged, emptied or half-written files)."""

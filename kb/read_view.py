@@ -6,21 +6,14 @@ an ask needs no Chroma `get`, and a replica swaps to a new version by replacing 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from kb import store
 from kb.lexical import LexicalIndex
 from kb.records import Chunk
 from kb.sentence_index import SentenceIndex
-
-
-def _sentence_block(meta: dict) -> bytes:
-    packed = meta.get("sentence_vectors")
-    return base64.b64decode(packed) if packed else b""
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,23 +35,21 @@ class ReadView:
                    np.zeros((0, dim), np.float16), np.zeros(1, np.int64))
 
     @classmethod
-    def build(cls, version: str | None, ids: Sequence[str], texts: Sequence[str],
-              metas: Sequence[dict], vectors: np.ndarray, dim: int,
-              sentence_scoring: bool = False) -> ReadView:
-        """From the rows `store.records_with_vectors` returns."""
-        chunks = tuple(store.chunk_from_record(i, t, m)
-                       for i, t, m in zip(ids, texts, metas, strict=True))
-        blocks = [_sentence_block(m) for m in metas]
-        flat = np.frombuffer(b"".join(blocks), dtype=np.float16).reshape(-1, dim)
-        counts = np.array([len(b) // (2 * dim) for b in blocks], dtype=np.int64)
+    def build(cls, version: str | None, chunks: Sequence[Chunk], vectors: np.ndarray,
+              sentences: Sequence[np.ndarray], sentence_scoring: bool = False) -> ReadView:
+        """From what `Index.chunks_with_vectors` returns: chunks, their passage vectors [n, dim]
+        and each chunk's sentence vectors (kept as float16, the precision they are stored in)."""
+        dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else (
+            sentences[0].shape[1] if sentences else 0)
+        counts = np.array([len(v) for v in sentences], dtype=np.int64)
+        flat = (np.concatenate(sentences).astype(np.float16) if counts.sum()
+                else np.zeros((0, dim), np.float16))
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        sentences = None
-        if sentence_scoring:
-            sentences = SentenceIndex([flat[starts[i]:starts[i + 1]] for i in range(len(chunks))],
-                                      dim)
+        chunks = tuple(chunks)
         return cls(version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
                    np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim),
-                   LexicalIndex([c.embed_text() for c in chunks]), flat, starts, sentences)
+                   LexicalIndex([c.embed_text() for c in chunks]), flat, starts,
+                   SentenceIndex(sentences, dim) if sentence_scoring else None)
 
     def sentence_vectors(self, row: int) -> np.ndarray | None:
         """Chunk `row`'s stored sentence vectors as float32 (None when it has none)."""

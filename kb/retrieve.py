@@ -7,17 +7,16 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from kb import store
 from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
 from kb.lexical import top_rows
 from kb.read_view import ReadView, top_by_score
 from kb.records import Chunk, Hit
+from kb.store import Index
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("convex", "rrf")
@@ -34,20 +33,6 @@ class Filters:
     populations: tuple[str, ...] = ()
     evidence_types: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict | None:
-        clauses = []
-        for name, values in (("topics", self.topics), ("populations", self.populations)):
-            if values:
-                parts = [{name: {"$contains": v}} for v in values]
-                clauses.append(parts[0] if len(parts) == 1 else {"$or": parts})
-        if self.evidence_types:
-            clauses.append({"evidence_type": {"$in": list(self.evidence_types)}})
-        if self.doc_ids:
-            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def admits(self, chunk: Chunk) -> bool:
         return (
@@ -108,9 +93,9 @@ class _Candidates:
 
 
 class Retriever:
-    """Searches one collection through an in-memory view rebuilt when the index version changes."""
+    """Searches one Index through an in-memory view rebuilt when the index version changes."""
 
-    def __init__(self, open_collection: Callable[[], object], embedder, *,
+    def __init__(self, index: Index, embedder, *,
                  check_every_s: float = 2.0, candidates: int = 30, fusion: str = "convex",
                  alpha: float = DEFAULT_ALPHA, rrf_k: int = 60,
                  weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False,
@@ -125,7 +110,7 @@ class Retriever:
             raise ValueError(f"fusion must be one of {FUSIONS}")
         if dense_search not in DENSE_SEARCHES:
             raise ValueError(f"dense_search must be one of {DENSE_SEARCHES}")
-        self._open = open_collection
+        self.index = index
         self.embedder = embedder
         self.check_every_s = check_every_s
         self.candidates = candidates
@@ -137,7 +122,7 @@ class Retriever:
         self.dense_search = dense_search
         self._lock = threading.Lock()
         self._checked = 0.0
-        self.collection = None
+        self._fresh = False
         self._view = ReadView.empty()
 
     @property
@@ -155,37 +140,36 @@ class Retriever:
     def refresh(self, force: bool = False) -> None:
         """Rebuild the view if another process published a new index version."""
         now = time.monotonic()
-        if not force and self.collection is not None and now - self._checked < self.check_every_s:
+        if not force and self._fresh and now - self._checked < self.check_every_s:
             return
         with self._lock:
-            col = self._open()
             self._checked = now
-            version = store.index_version(col)
+            version = self.index.version
             if version != self.version or force:
-                ids, texts, metas, vectors = store.records_with_vectors(col)
+                chunks, vectors, sentences = self.index.chunks_with_vectors(self.embedder.dim)
                 # One object per version, swapped in one assignment: a search that started on
                 # the old view finishes on it.
-                self._view = ReadView.build(version, ids, texts, metas, vectors,
-                                            self.embedder.dim, self.sentence_scoring)
-            self.collection = col
+                self._view = ReadView.build(version, chunks, vectors, sentences,
+                                            self.sentence_scoring)
+            self._fresh = True
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
                mode: str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.refresh()
-        view, collection = self._view, self.collection
+        view = self._view
         if not view.chunks:
             raise EmptyIndexError("the index is empty; run `kb ingest` first.")
         qv = self.embedder.embed_query(query) if query_vector is None else query_vector
-        found = self._candidates(view, collection, query, qv, mode, filters or Filters())
+        found = self._candidates(view, query, qv, mode, filters or Filters())
         return self._hits(view, found, self._fuse(found, mode), k)
 
     def _uses_matrix(self, view: ReadView) -> bool:
         return self.dense_search == "matrix" or (
             self.dense_search == "auto" and len(view.chunks) <= MATRIX_UP_TO)
 
-    def _candidates(self, view: ReadView, collection, query: str, qv: np.ndarray, mode: str,
+    def _candidates(self, view: ReadView, query: str, qv: np.ndarray, mode: str,
                     filters: Filters) -> _Candidates:
         """The top `candidates` rows of the dense side and of BM25, within the filters."""
         n = min(self.candidates, len(view.chunks))
@@ -199,10 +183,9 @@ class Retriever:
         if mode in ("hybrid", "dense") and in_memory:
             dense_ranking = top_by_score(dense, n, allowed)
         elif mode in ("hybrid", "dense"):
-            res = collection.query(query_embeddings=[qv.tolist()], n_results=n,
-                                   where=filters.chroma_where(), include=[])
+            ids, _ = self.index.query(qv, n, where=filters)
             # a passage written since this view was built is not in it: skip it
-            dense_ranking = [r for cid in res["ids"][0] if (r := view.row.get(cid)) is not None]
+            dense_ranking = [r for cid in ids if (r := view.row.get(cid)) is not None]
         lexical = np.zeros(len(view.chunks), dtype=np.float32)
         lexical_ranking: list[int] = []
         if mode in ("hybrid", "bm25"):

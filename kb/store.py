@@ -1,21 +1,35 @@
-"""The Chroma side of the index: open the collection (disk or `chroma run` server), read/write chunks."""
+"""The index object: the only code that talks to Chroma (on disk, or a `chroma run` server).
+
+`Index.open(settings)` owns the client and the collection and speaks in the project's records
+(Chunk, StoredDocument, StoredChunk, numpy arrays). The index-version protocol lives here too:
+`begin_write()` marks the collection "writing-..." before the first change, `publish()` gives it
+a fresh version that readers (replicas, the chat) compare to rebuild their in-memory view.
+"""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
+import shutil
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 
+from kb import serve_lock
+from kb import store_codec as codec
 from kb.config import Settings
-from kb.errors import EmptyIndexError, ModelMismatchError, StoreUnavailableError
-from kb.records import Chunk, Source
+from kb.errors import EmptyIndexError, StoreUnavailableError
+from kb.records import Chunk
+from kb.store_checks import check_files, check_identity, translate
+from kb.store_codec import StoredChunk, StoredDocument, chunk_from_record, chunk_metadata, unpack_vectors
 
 PAGE = 500  # rows per request when reading the whole collection
+WRITING = "writing-"
+
+__all__ = ["Index", "StoredChunk", "StoredDocument", "WRITING", "chunk_from_record",
+           "chunk_metadata", "forget_clients", "set_aside", "settle_aside", "unpack_vectors"]
 
 
 def _client(settings: Settings):
@@ -33,9 +47,12 @@ def _client(settings: Settings):
         except Exception as exc:  # chromadb raises plain ValueError/ConnectError here
             raise StoreUnavailableError(
                 f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}); "
-                "is `chroma run` running there?") from None
+                "is `chroma run` running there?") from exc
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:
+        raise translate(settings, exc) from exc
 
 
 def _is_missing(exc: Exception) -> bool:
@@ -43,160 +60,239 @@ def _is_missing(exc: Exception) -> bool:
     return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
 
 
-def drop_collection(settings: Settings) -> None:
-    """Delete the collection (vectors, texts, labels); a missing one is not an error."""
-    try:
-        _client(settings).delete_collection(settings.collection)
-    except Exception as exc:
-        if not _is_missing(exc):
-            raise
+def forget_clients() -> None:
+    """Drop Chroma's per-process cache of open on-disk clients (after files were replaced)."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
 
 
-def open_collection(settings: Settings, *, create: bool = False, expect: dict | None = None):
-    """The collection, checked against `expect` (model, chunker). Missing -> EmptyIndexError."""
-    client = _client(settings)
-    try:
-        if create:
-            meta = {**(expect or {}), "index_version": "empty", "built_at": ""}
-            col = client.get_or_create_collection(
-                settings.collection, metadata=meta, embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}})
-        else:
-            col = client.get_collection(settings.collection, embedding_function=None)
-    except StoreUnavailableError:
-        raise
-    except Exception as exc:
-        if _is_missing(exc):
-            raise EmptyIndexError(
-                f"no index in {settings.where()} (collection {settings.collection!r}); "
-                "run `kb ingest` first.") from None
-        raise StoreUnavailableError(
-            f"cannot open the index at {settings.where()}: {type(exc).__name__}") from None
-    for key, wanted in (expect or {}).items():
-        have = (col.metadata or {}).get(key)
-        if have != wanted:
-            raise ModelMismatchError(
-                f"re-index required: the index at {settings.where()} was built with "
-                f"{key}={have!r}, this version uses {wanted!r}. Delete the index (or use a new "
-                "KB_COLLECTION) and run `kb ingest` again.")
-    return col
+def set_aside(settings: Settings) -> Path | None:
+    """Before a rebuild: move the on-disk index aside (returned, to delete once the new one is
+    published), or drop the collection on a Chroma server."""
+    if settings.chroma_url:
+        Index.drop(settings)
+        return None
+    serve_lock.refuse_if_served_elsewhere(settings.data_dir)
+    if not settings.chroma_path.exists():
+        return None
+    aside = settings.data_dir / "chroma.before-rebuild"
+    shutil.rmtree(aside, ignore_errors=True)
+    settings.chroma_path.rename(aside)
+    forget_clients()
+    return aside
 
 
-def index_version(col) -> str:
-    return str((col.metadata or {}).get("index_version", ""))
+def settle_aside(aside: Path | None) -> None:
+    """After a rebuild was published: delete the index it replaced."""
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
-def bump_version(col) -> str:
-    """Mark the collection changed so replicas rebuild their BM25 view."""
-    version = uuid.uuid4().hex[:12]
-    meta = {k: v for k, v in (col.metadata or {}).items() if not k.startswith("hnsw:")}
-    meta.update(index_version=version, built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    col.modify(metadata=meta)
-    return version
+class Index:
+    """One collection of chunks: open it, read it, write it, publish versions, check it."""
 
+    def __init__(self, settings: Settings, client, collection) -> None:
+        self.settings = settings
+        self._client = client
+        self._col = collection
 
-def _pack_vectors(vecs: np.ndarray) -> str:
-    return base64.b64encode(np.asarray(vecs, dtype=np.float16).tobytes()).decode("ascii")
+    @classmethod
+    def open(cls, settings: Settings, *, create: bool = False,
+             expect: Mapping[str, str] | None = None) -> Index:
+        """The index named by settings, checked against `expect` (model, chunker...).
 
+        `create=True` means the caller will write: the collection is made if missing, and an
+        on-disk index served by another process (`kb serve`) is refused (see kb/serve_lock.py).
+        Missing -> EmptyIndexError; damaged files -> IndexDamagedError naming the fix.
+        """
+        if not settings.chroma_url:
+            if create:
+                serve_lock.refuse_if_served_elsewhere(settings.data_dir)
+            check_files(settings, create)
+        client = _client(settings)
+        try:
+            if create:
+                meta = {**(expect or {}), "index_version": "empty", "built_at": ""}
+                col = client.get_or_create_collection(
+                    settings.collection, metadata=meta, embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}})
+            else:
+                col = client.get_collection(settings.collection, embedding_function=None)
+        except Exception as exc:
+            if _is_missing(exc):
+                raise EmptyIndexError(
+                    f"no index in {settings.where()} (collection {settings.collection!r}); "
+                    "run `kb ingest` first.") from exc
+            raise translate(settings, exc) from exc
+        check_identity(settings, col.metadata or {}, expect or {})
+        return cls(settings, client, col)
 
-def unpack_vectors(text: str, dim: int) -> np.ndarray:
-    arr = np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
-    return arr.reshape(-1, dim)
+    @staticmethod
+    def drop(settings: Settings) -> None:
+        """Delete the collection (vectors, texts, labels); a missing one is not an error."""
+        try:
+            _client(settings).delete_collection(settings.collection)
+        except Exception as exc:
+            if not _is_missing(exc):
+                raise translate(settings, exc) from exc
 
+    def _call(self, method: str, **kwargs):
+        try:
+            return getattr(self._col, method)(**kwargs)
+        except Exception as exc:
+            raise translate(self.settings, exc) from exc
 
-def chunk_metadata(chunk: Chunk, sentence_vecs: np.ndarray | None = None) -> dict:
-    meta = {
-        "doc_id": chunk.doc_id, "n": chunk.n, "title": chunk.title, "section": chunk.section,
-        "start": chunk.start, "end": chunk.end,
-        "sentences": json.dumps([list(s) for s in chunk.sentences]),
-        "evidence_type": chunk.evidence_type, "as_of": chunk.as_of,
-        "sources": json.dumps([s.__dict__ for s in chunk.sources]),
-        "source": chunk.source, "page": -1 if chunk.page is None else chunk.page,
-        "doc_hash": chunk.doc_hash, "n_chunks": chunk.n_chunks, "origin": chunk.origin,
-        "aliases": json.dumps(list(chunk.aliases)),
-        "flagged_sentences": json.dumps(list(chunk.flagged_sentences)),
-    }
-    # Chroma rejects empty lists; store labels as lists only when present, and as flags
-    # so a `where` filter can select them.
-    if chunk.topics:
-        meta["topics"] = list(chunk.topics)
-    if chunk.populations:
-        meta["populations"] = list(chunk.populations)
-    if sentence_vecs is not None:
-        meta["sentence_vectors"] = _pack_vectors(sentence_vecs)
-    return meta
+    @property
+    def name(self) -> str:
+        return self._col.name
 
+    @property
+    def where(self) -> str:
+        return self.settings.where()
 
-def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
-    page = meta.get("page", -1)
-    return Chunk(
-        chunk_id=chunk_id, doc_id=meta["doc_id"], n=int(meta["n"]), text=text,
-        title=meta.get("title", ""), section=meta.get("section", ""),
-        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
-        sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
-        topics=tuple(meta.get("topics") or ()), populations=tuple(meta.get("populations") or ()),
-        evidence_type=meta.get("evidence_type", ""), as_of=meta.get("as_of", ""),
-        sources=tuple(Source(**s) for s in json.loads(meta.get("sources", "[]"))),
-        source=meta.get("source", ""), page=None if page in (-1, None) else int(page),
-        doc_hash=meta.get("doc_hash", ""), n_chunks=int(meta.get("n_chunks", 0)),
-        aliases=tuple(json.loads(meta.get("aliases", "[]"))), origin=meta.get("origin", "curated"),
-        flagged_sentences=tuple(json.loads(meta.get("flagged_sentences", "[]"))),
-    )
+    @property
+    def metadata(self) -> dict:
+        """The collection's labels as stored now (re-read: another process may have published)."""
+        try:
+            self._col = self._client.get_collection(self.settings.collection,
+                                                    embedding_function=None)
+        except Exception as exc:
+            if _is_missing(exc):
+                raise EmptyIndexError(f"the index at {self.where} was deleted; run `kb ingest`."
+                                      ) from exc
+            raise translate(self.settings, exc) from exc
+        return {k: v for k, v in (self._col.metadata or {}).items() if not k.startswith("hnsw:")}
 
+    @property
+    def version(self) -> str:
+        """The published index version ("writing-..." while an ingest is under way or was killed)."""
+        return str(self.metadata.get("index_version", ""))
 
-def upsert_chunks(col, chunks: Sequence[Chunk], vectors: np.ndarray,
-                  sentence_vecs: Sequence[np.ndarray], *,
-                  extras: Sequence[dict] | None = None) -> None:
-    """One write for many chunks; `extras[i]` goes on chunk i's metadata."""
-    if not chunks:
-        return
-    extras = extras or [{}] * len(chunks)
-    col.upsert(
-        ids=[c.chunk_id for c in chunks],
-        embeddings=np.asarray(vectors, dtype=np.float32),
-        documents=[c.text for c in chunks],
-        metadatas=[{**chunk_metadata(c, s), **x}
-                   for c, s, x in zip(chunks, sentence_vecs, extras, strict=True)],
-    )
+    @property
+    def is_writing(self) -> bool:
+        return self.version.startswith(WRITING)
 
+    def count(self) -> int:
+        return int(self._call("count"))
 
-def delete_ids(col, ids: Sequence[str]) -> None:
-    ids = list(ids)
-    for i in range(0, len(ids), PAGE):
-        col.delete(ids=ids[i:i + PAGE])
+    def begin_write(self) -> None:
+        """Mark the index half-written before its first change (readers keep their old view)."""
+        if not self.settings.chroma_url:
+            serve_lock.refuse_if_served_elsewhere(self.settings.data_dir)
+        meta = self.metadata
+        if not str(meta.get("index_version", "")).startswith(WRITING):
+            self._call("modify", metadata={**meta, "index_version": WRITING + "1"})
 
+    def publish(self) -> str:
+        """Give the index a new version, so every reader rebuilds its view; returns it."""
+        version = uuid.uuid4().hex[:12]
+        meta = self.metadata
+        meta.update(index_version=version,
+                    built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        self._call("modify", metadata=meta)
+        return version
 
-def iter_records(col, *, with_text: bool = True) -> Iterator[tuple[str, str, dict]]:
-    """Every (id, text, metadata) in the collection, a page at a time."""
-    include = ["metadatas", "documents"] if with_text else ["metadatas"]
-    offset = 0
-    while True:
-        page = col.get(limit=PAGE, offset=offset, include=include)
-        ids = page["ids"]
-        if not ids:
+    def set_search_breadth(self, ef_search: int) -> None:
+        """HNSW's search breadth; set it before the first write (a loaded index keeps its own)."""
+        self._call("modify", configuration={"hnsw": {"ef_search": ef_search}})
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray,
+               sentence_vectors: Sequence[np.ndarray | None], *,
+               content_hashes: Mapping[str, str] | None = None) -> None:
+        """Write chunks by id in one request; `content_hashes[doc_id]` marks identical content."""
+        if not chunks:
             return
-        docs = page.get("documents") or [""] * len(ids)
-        yield from zip(ids, docs, page["metadatas"], strict=True)
-        offset += len(ids)
+        hashes = content_hashes or {}
+        metas = []
+        for c, s in zip(chunks, sentence_vectors, strict=True):
+            meta = chunk_metadata(c, s)
+            if c.doc_id in hashes:
+                meta["content_hash"] = hashes[c.doc_id]
+            metas.append(meta)
+        self._call("upsert", ids=[c.chunk_id for c in chunks],
+                   embeddings=np.asarray(vectors, dtype=np.float32),
+                   documents=[c.text for c in chunks], metadatas=metas)
 
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), PAGE):
+            self._call("delete", ids=ids[i:i + PAGE])
 
-def records_with_vectors(col, page: int = 5000) -> tuple[list[str], list[str], list[dict], np.ndarray]:
-    """Every row's id, text, metadata and passage vector (one float32 matrix), a page at a time."""
-    ids: list[str] = []
-    texts: list[str] = []
-    metas: list[dict] = []
-    blocks: list[np.ndarray] = []
-    while True:
-        got = col.get(limit=page, offset=len(ids), include=["metadatas", "documents", "embeddings"])
-        if not got["ids"]:
-            break
-        ids += got["ids"]
-        texts += got["documents"] or [""] * len(got["ids"])
-        metas += got["metadatas"]
-        blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
-    dim = blocks[0].shape[1] if blocks else 0
-    return ids, texts, metas, (np.concatenate(blocks) if blocks else np.zeros((0, dim), np.float32))
+    def _pages(self, include: list[str]) -> Iterator[dict]:
+        offset = 0
+        while True:
+            page = self._call("get", limit=PAGE, offset=offset, include=include)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
 
+    def stored_documents(self) -> dict[str, StoredDocument]:
+        """doc id -> what is stored of it (chunk ids, hashes, source)."""
+        docs: dict[str, StoredDocument] = {}
+        for page in self._pages(["metadatas"]):
+            for cid, meta in zip(page["ids"], page["metadatas"], strict=True):
+                d = docs.setdefault(meta["doc_id"], StoredDocument())
+                d.ids.add(cid)
+                d.hashes.add(meta.get("doc_hash", ""))
+                d.n_chunks = int(meta.get("n_chunks", 0))
+                d.source = meta.get("source", "")
+                d.content_hash = meta.get("content_hash", "")
+                d.origin = meta.get("origin", "curated")
+        return docs
 
-def load_chunks(col) -> list[Chunk]:
-    return [chunk_from_record(i, t, m) for i, t, m in iter_records(col)]
+    def chunks(self, *, with_text: bool = True) -> list[Chunk]:
+        """Every chunk as stored now (text "" when with_text=False)."""
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+        out = []
+        for page in self._pages(include):
+            texts = page.get("documents") or [""] * len(page["ids"])
+            out += [chunk_from_record(i, t or "", m)
+                    for i, t, m in zip(page["ids"], texts, page["metadatas"], strict=True)]
+        return out
+
+    def chunks_with_vectors(self, dim: int) -> tuple[list[Chunk], np.ndarray, list[np.ndarray]]:
+        """Every chunk, its passage vectors [n, dim] (float32) and its sentence vectors, in one
+        pass: what an in-memory read view needs."""
+        chunks, vecs, sentences = [], [], []
+        for page in self._pages(["metadatas", "documents", "embeddings"]):
+            for cid, text, meta, emb in zip(page["ids"], page["documents"], page["metadatas"],
+                                            page["embeddings"], strict=True):
+                chunks.append(chunk_from_record(cid, text or "", meta))
+                vecs.append(np.asarray(emb, dtype=np.float32))
+                sentences.append(codec.sentence_vectors_of(meta, dim))
+        matrix = np.stack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
+        return chunks, matrix, sentences
+
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The stored chunks with these ids, in the order asked; ids no longer stored are left out."""
+        if not ids:
+            return []
+        got = self._call("get", ids=list(ids), include=["metadatas", "documents", "embeddings"])
+        by_id = {}
+        for cid, text, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
+                                        got["embeddings"], strict=True):
+            vec = np.asarray(emb, dtype=np.float32)
+            by_id[cid] = StoredChunk(chunk_from_record(cid, text or "", meta), vec,
+                                     codec.sentence_vectors_of(meta, len(vec)))
+        return [by_id[i] for i in ids if i in by_id]
+
+    def query(self, vector: np.ndarray, n: int, where=None) -> tuple[list[str], np.ndarray]:
+        """The n nearest chunk ids to a normalised vector, with their cosine similarities.
+
+        `where` is a Filters-like object (topics, populations, evidence_types, doc_ids).
+        """
+        n = min(n, self.count())
+        if n <= 0:
+            return [], np.zeros(0, dtype=np.float32)
+        res = self._call("query", query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                         n_results=n, where=codec.where_clause(where), include=["distances"])
+        return list(res["ids"][0]), 1.0 - np.asarray(res["distances"][0], dtype=np.float32)
+
+    def check(self, dim: int, *, view_ids: Sequence[str] | None = None, sample: int = 20):
+        """Integrity report (kb/integrity.py): manifest, Chroma ids and the read view agree,
+        vectors have `dim` dimensions, sampled vectors find their own id."""
+        from kb.integrity import check_index
+
+        return check_index(self, dim, view_ids=view_ids, sample=sample)

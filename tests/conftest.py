@@ -31,7 +31,7 @@ def isolated_env(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from kb.embed import get_embedder
+    from kb.embedders import get_embedder
 
     return get_embedder()
 

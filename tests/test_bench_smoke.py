@@ -127,7 +127,7 @@ def test_serving_cold_start_load_and_burst(kb_index):
 def test_a_bench_cache_built_by_another_chunker_is_rebuilt(embedder, tmp_path, monkeypatch):
     from bench.indexes import ingest_cached
     from ingest import pipeline
-    from kb import store
+    from kb.store import Index
 
     settings = Settings(data_dir=tmp_path / "cache")
     glossary = [str(ROOT / "kb" / "documents" / "glossary.md")]
@@ -135,4 +135,4 @@ def test_a_bench_cache_built_by_another_chunker_is_rebuilt(embedder, tmp_path, m
     monkeypatch.setattr(pipeline, "CHUNKER_VERSION", "another-chunker")
     again = ingest_cached(settings, glossary, embedder)
     assert again.chunks_added == again.chunks > 0  # embedded afresh, nothing left over
-    assert store.open_collection(settings).metadata["chunker_version"] == "another-chunker"
+    assert Index.open(settings).metadata["chunker_version"] == "another-chunker"

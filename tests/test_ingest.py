@@ -10,15 +10,14 @@ from conftest import DATA
 
 from ingest.chunk import MODEL_LIMIT
 from ingest.pipeline import run_ingest
-from kb import store
 from kb.config import Settings
 from kb.errors import ModelMismatchError
+from kb.store import Index
 
 
 def chunk_state(settings: Settings) -> dict[str, tuple[str, str]]:
     """chunk id -> (doc hash, text) for everything in the collection."""
-    col = store.open_collection(settings)
-    return {cid: (meta["doc_hash"], text) for cid, text, meta in store.iter_records(col)}
+    return {c.chunk_id: (c.doc_hash, c.text) for c in Index.open(settings).chunks()}
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def settings(tmp_path) -> Settings:
 def test_ingest_builds_labelled_chunks_within_the_model_limit(corpus, settings, embedder):
     report = run_ingest(settings, [str(corpus)], embedder, progress=False)
     assert (report.read, len(report.added), report.skipped) == (3, 3, [])
-    chunks = store.load_chunks(store.open_collection(settings))
+    chunks = Index.open(settings).chunks()
     assert {c.doc_id for c in chunks} == {"lumen-study", "harbor-costs",
                                          "nested/glacier-notes.txt"}
     for c in chunks:
@@ -51,9 +50,9 @@ def test_ingest_builds_labelled_chunks_within_the_model_limit(corpus, settings, 
     assert first.sources[0].doi == "10.0000/fixture.lumen"
     source_text = (corpus / "lumen-study.md").read_text()
     assert all(c.text in source_text for c in lumen)
-    col = store.open_collection(settings)
-    assert col.metadata["embedding_model"] == embedder.name
-    assert col.metadata["chunker_version"]
+    meta = Index.open(settings).metadata
+    assert meta["embedding_model"] == embedder.name
+    assert meta["chunker_version"]
 
 
 def test_second_run_reembeds_nothing_and_a_change_replaces_exactly(corpus, settings, embedder):
@@ -141,7 +140,7 @@ def test_bad_inputs_are_reported_and_the_rest_is_ingested(tmp_path, settings, em
     assert by_name["corrupt.pdf"].startswith("corrupt or unreadable PDF")
     assert sorted(report.added) == ["good.txt", "paper.pdf", "utf16.txt", "windows.txt"]
     assert any("windows.txt" in n and "Windows-1252" in n for n in report.notes)
-    chunks = store.load_chunks(store.open_collection(small))
+    chunks = Index.open(small).chunks()
     cafe = [c for c in chunks if c.doc_id == "windows.txt"]
     assert "café opens at nine" in cafe[0].text
     pages = sorted({c.page for c in chunks if c.doc_id == "paper.pdf"})
@@ -154,7 +153,7 @@ def test_pdf_pages_are_kept_for_citations(tmp_path, settings, embedder):
     long_page = " ".join(f"Sentence {i} about the first page of the report." for i in range(60))
     _make_pdf(tmp_path / "report.pdf", [long_page, "The second page names the Orion archive."])
     run_ingest(settings, [str(tmp_path / "report.pdf")], embedder, progress=False)
-    chunks = store.load_chunks(store.open_collection(settings))
+    chunks = Index.open(settings).chunks()
     orion = [c for c in chunks if "Orion archive" in c.text]
     assert orion and orion[-1].page == 2
     assert chunks[0].page == 1
@@ -175,13 +174,16 @@ def test_bad_input_never_damages_the_stored_index(corpus, settings, embedder, tm
 
 def test_another_model_is_refused_with_reindex_required(corpus, settings, embedder):
     run_ingest(settings, [str(corpus)], embedder, progress=False)
-    col = store.open_collection(settings)
+    import chromadb  # the test relabels the collection behind the Index's back
+
+    col = chromadb.PersistentClient(path=str(settings.chroma_path)).get_collection(
+        settings.collection)
     meta = {k: v for k, v in col.metadata.items() if not k.startswith("hnsw:")}
     col.modify(metadata={**meta, "embedding_model": "some-other-model"})
     with pytest.raises(ModelMismatchError, match="re-index required"):
         run_ingest(settings, [str(corpus)], embedder, progress=False)
     with pytest.raises(ModelMismatchError, match="re-index required"):
-        store.open_collection(settings, expect={"embedding_model": embedder.name})
+        Index.open(settings, expect={"embedding_model": embedder.name})
 
 
 def test_a_source_link_that_is_not_http_is_refused(tmp_path, settings, embedder):

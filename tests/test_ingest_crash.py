@@ -16,10 +16,10 @@ from test_ingest import chunk_state
 
 from ingest.lock import writer_lock
 from ingest.pipeline import run_ingest
-from kb import store
 from kb.config import Settings
 from kb.errors import IndexLockedError
 from kb.retrieve import Retriever
+from kb.store import Index
 
 
 def _env(data_dir: Path) -> dict:
@@ -57,10 +57,10 @@ def test_kill_9_during_ingest_then_rerun_gives_the_clean_chunk_set(kb_index, emb
         assert not rerun.skipped
         after = chunk_state(settings)
         assert after == clean, f"trial {trial}: chunk set differs from a clean run"
-        retriever = Retriever(lambda s=settings: store.open_collection(s), embedder)
+        retriever = Retriever(Index.open(settings), embedder)
         retriever.refresh(force=True)
         assert sorted(c.chunk_id for c in retriever.chunks) == sorted(clean)
-        assert not store.index_version(store.open_collection(settings)).startswith("writing-")
+        assert not Index.open(settings).version.startswith("writing-")
     assert killed_mid_write >= 2, "the ingest finished before most kills: the test proved little"
 
 

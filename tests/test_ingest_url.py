@@ -11,8 +11,8 @@ from conftest import DATA
 
 from bench.processes import free_port
 from ingest.pipeline import run_ingest
-from kb import store
 from kb.config import Settings
+from kb.store import Index
 
 ARTICLE = (DATA / "scraped-article.html").read_bytes()
 
@@ -95,7 +95,7 @@ def test_urls_are_fetched_checked_and_reported(server, tmp_path, embedder):
         "redirect": f"same content as 127.0.0.1:{port}/article.html; indexed once",
     }
     assert sorted(report.added) == [f"127.0.0.1:{port}/article.html", f"127.0.0.1:{port}/notes.txt"]
-    chunks = store.load_chunks(store.open_collection(settings))
+    chunks = Index.open(settings).chunks()
     article = [c for c in chunks if c.doc_id.endswith("article.html")]
     assert article[0].title.startswith("Quiet gardens help nurses")
     assert article[0].source == f"{server}/article.html"

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from kb import store
 from kb.config import Settings
 from kb.records import Chunk
 from kb.retrieve import Retriever
+from kb.store import Index
 
 DIM = 8
 
@@ -32,19 +32,19 @@ def _chunk(doc: str, text: str) -> Chunk:
 
 def _retriever(tmp_path, **options) -> Retriever:
     settings = Settings(data_dir=tmp_path / "kbdata")
-    col = store.open_collection(settings, create=True, expect={"embedding_model": "hand"})
+    index = Index.open(settings, create=True, expect={"embedding_model": "hand"})
     query = _unit((0, 1.0))
     # "broad": its passage vector leans to the query (cosine 0.6) but no sentence does better.
     # "pinpoint": its passage vector is mostly about something else (cosine 0.3), yet one of its
     # sentences says exactly what the query asks (cosine 1.0).
     broad = _unit((0, 0.6), (1, 0.8))
     pinpoint = _unit((0, 0.3), (2, float(np.sqrt(1 - 0.09))))
-    store.upsert_chunks(
-        col, [_chunk("broad", "broad words"), _chunk("pinpoint", "pinpoint words")],
+    index.upsert(
+        [_chunk("broad", "broad words"), _chunk("pinpoint", "pinpoint words")],
         np.stack([broad, pinpoint]),
         [np.stack([broad]), np.stack([_unit((2, 1.0)), query])])
-    store.bump_version(col)
-    retriever = Retriever(lambda: store.open_collection(settings),
+    index.publish()
+    retriever = Retriever(Index.open(settings),
                           embedder=SimpleNamespace(dim=DIM), **options)
     retriever.refresh(force=True)
     return retriever, query

@@ -184,7 +184,7 @@ def test_about_view_lists_documents_topics_build_time_and_crisis_lines(page: Pag
     page.get_by_role("tab", name="About this knowledge base").click()
     about = page.locator(".kb-about")
     expect(about).to_contain_text("25 documents")
-    built = assistant.retriever.collection.metadata["built_at"]
+    built = assistant.retriever.index.metadata["built_at"]
     expect(about).to_contain_text(f"Index built {built}")
     expect(about.locator("table.kb-topics tr", has_text="stigma")).to_have_count(1)
     expect(about.locator(".kb-doc")).to_have_count(25)

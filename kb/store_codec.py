@@ -1,0 +1,112 @@
+"""How a Chunk and its sentence vectors are written into, and read back from, one stored record."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb.records import Chunk, Source
+
+
+def pack_vectors(vecs: np.ndarray) -> str:
+    """Sentence vectors as base64 float16 (metadata values must be scalars)."""
+    return base64.b64encode(np.asarray(vecs, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def unpack_vectors(text: str, dim: int) -> np.ndarray:
+    arr = np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
+    return arr.reshape(-1, dim)
+
+
+def chunk_metadata(chunk: Chunk, sentence_vecs: np.ndarray | None = None) -> dict:
+    meta = {
+        "doc_id": chunk.doc_id, "n": chunk.n, "title": chunk.title, "section": chunk.section,
+        "start": chunk.start, "end": chunk.end,
+        "sentences": json.dumps([list(s) for s in chunk.sentences]),
+        "evidence_type": chunk.evidence_type, "as_of": chunk.as_of,
+        "sources": json.dumps([s.__dict__ for s in chunk.sources]),
+        "source": chunk.source, "page": -1 if chunk.page is None else chunk.page,
+        "doc_hash": chunk.doc_hash, "n_chunks": chunk.n_chunks, "origin": chunk.origin,
+        "aliases": json.dumps(list(chunk.aliases)),
+        "flagged_sentences": json.dumps(list(chunk.flagged_sentences)),
+    }
+    # Chroma rejects empty lists; store labels as lists only when present, and as flags
+    # so a `where` filter can select them.
+    if chunk.topics:
+        meta["topics"] = list(chunk.topics)
+    if chunk.populations:
+        meta["populations"] = list(chunk.populations)
+    if sentence_vecs is not None:
+        meta["sentence_vectors"] = pack_vectors(sentence_vecs)
+    return meta
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
+    page = meta.get("page", -1)
+    return Chunk(
+        chunk_id=chunk_id, doc_id=meta["doc_id"], n=int(meta["n"]), text=text,
+        title=meta.get("title", ""), section=meta.get("section", ""),
+        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+        sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
+        topics=tuple(meta.get("topics") or ()), populations=tuple(meta.get("populations") or ()),
+        evidence_type=meta.get("evidence_type", ""), as_of=meta.get("as_of", ""),
+        sources=tuple(Source(**s) for s in json.loads(meta.get("sources", "[]"))),
+        source=meta.get("source", ""), page=None if page in (-1, None) else int(page),
+        doc_hash=meta.get("doc_hash", ""), n_chunks=int(meta.get("n_chunks", 0)),
+        aliases=tuple(json.loads(meta.get("aliases", "[]"))), origin=meta.get("origin", "curated"),
+        flagged_sentences=tuple(json.loads(meta.get("flagged_sentences", "[]"))),
+    )
+
+
+def sentence_vectors_of(meta: dict, dim: int) -> np.ndarray:
+    """A record's sentence vectors [n, dim] (zero rows when it was stored without them)."""
+    packed = meta.get("sentence_vectors")
+    return unpack_vectors(packed, dim) if packed else np.zeros((0, dim), dtype=np.float32)
+
+
+def where_clause(filters) -> dict | None:
+    """A Chroma `where` for a Filters-like object (topics, populations, evidence_types, doc_ids)."""
+    if filters is None:
+        return None
+    clauses = []
+    for name in ("topics", "populations"):
+        values = getattr(filters, name, ())
+        if values:
+            parts = [{name: {"$contains": v}} for v in values]
+            clauses.append(parts[0] if len(parts) == 1 else {"$or": parts})
+    if getattr(filters, "evidence_types", ()):
+        clauses.append({"evidence_type": {"$in": list(filters.evidence_types)}})
+    if getattr(filters, "doc_ids", ()):
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass
+class StoredDocument:
+    """What the index holds of one document: its chunk ids and the hashes they were built from."""
+
+    ids: set[str] = field(default_factory=set)
+    hashes: set[str] = field(default_factory=set)
+    n_chunks: int = 0
+    source: str = ""
+    content_hash: str = ""
+    origin: str = "curated"
+
+    def complete(self, doc_hash: str, doc_id: str) -> bool:
+        """All chunks of this exact version are stored, and nothing else."""
+        return (self.hashes == {doc_hash}
+                and self.ids == {f"{doc_id}#{i}" for i in range(self.n_chunks)})
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """One stored chunk with its passage vector and its sentence vectors ([0, dim] if none)."""
+
+    chunk: Chunk
+    vector: np.ndarray
+    sentence_vectors: np.ndarray
