@@ -18,7 +18,6 @@ from pathlib import Path
 
 from bench import scale, scifact, synthetic
 from bench.indexes import ROOT, bench_dir
-from bench.retrieval_metrics import distinct_docs, hit_at_k, ndcg_at_k
 from bench.stats import ratio, summarise
 
 SIZES = (25_000, 100_000, 250_000)  # after the real chunks alone (13,196 for SciFact)
@@ -122,22 +121,29 @@ def measure(folder: Path, backend: str, source: Path, models_dir: Path | None = 
 
 
 def _asks(assistant, queries) -> dict:
+    """Time `ask` on every claim; score the retriever's document ranking as `kb eval` scores."""
+    import ir_measures
+
+    from eval.metrics import score_runs
+
     for _, claim, _ in queries[:10]:
         assistant.ask(claim)
-    times, retrieve, ndcg, hit5, rankings = [], [], [], [], []
-    for _, claim, relevant in queries:
+    times, retrieve, rankings = [], [], []
+    for _, claim, _ in queries:
         t0 = time.perf_counter()
         ans = assistant.ask(claim)
         times.append((time.perf_counter() - t0) * 1000)
         retrieve.append(ans.timings_ms.get("retrieve", 0.0))
         hits = assistant.retriever.search(claim, 20)
-        ranked = distinct_docs([scifact.doc_of(h.chunk.doc_id) for h in hits])[:10]
-        rankings.append(ranked)
-        ndcg.append(ndcg_at_k(ranked, relevant, 10))
-        hit5.append(hit_at_k(ranked, relevant, 5))
+        rankings.append(list(dict.fromkeys(scifact.doc_of(h.chunk.doc_id) for h in hits))[:10])
+    measures = {"ndcg_at_10": ir_measures.parse_measure("nDCG@10"),
+                "hit_at_5": ir_measures.parse_measure("Success@5")}
+    per_query = score_runs(measures, {qid: {d: 1 for d in rel} for qid, _, rel in queries},
+                           {qid: ranked for (qid, _, _), ranked in zip(queries, rankings,
+                                                                      strict=True)})
     n = max(len(queries), 1)
     return {"queries": len(queries), "ask_ms": summarise(times), "retrieve_ms": summarise(retrieve),
-            "ndcg_at_10": round(sum(ndcg) / n, 4), "hit_at_5": round(sum(hit5) / n, 4),
+            **{name: round(sum(s[name] for s in per_query.values()) / n, 4) for name in measures},
             "rankings": rankings}
 
 
