@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser run index test lint bench eval clean
+.PHONY: install browser run index test test-fast lint bench eval clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required (no $(PY) on PATH)"; exit 1; }
@@ -37,6 +37,10 @@ run: index
 
 test: install browser
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the slow tests (servers, browser, crashes, scale-out, ONNX).
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: install
 	$(BIN)/ruff check kb ingest app eval bench tests

@@ -10,22 +10,15 @@ import sys
 import click
 from pydantic import ValidationError
 
+from app.cli_context import embedder_of, settings_of
+from app.cli_eval import eval_group
+from app.cli_serve import serve
+from app.cli_stats import stats
 from kb.config import Settings
 from kb.errors import KBError
-from kb.schema import EVIDENCE_TYPES, POPULATIONS, TOPICS
+from kb.vocabulary import EVIDENCE_TYPES, FILE_TYPES, POPULATIONS, RETRIEVAL_MODES, TOPICS
 
 log = logging.getLogger("kb")
-
-
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
-
-
-def _embedder():
-    from kb.embedders import get_embedder
-
-    settings = _settings(click.get_current_context())
-    return get_embedder(settings.embed_backend, settings.models_dir)
 
 
 class KBGroup(click.Group):
@@ -37,7 +30,7 @@ class KBGroup(click.Group):
         except KBError as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,24 +61,47 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 if anything was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.option("--title", default="", help="Correct the title (one file only).")
+@click.option("--author", "authors", multiple=True,
+              help="Correct the author, e.g. 'Christian Rigg' (repeatable; one file only).")
+@click.option("--date", default="", help="Correct the date, YYYY-MM-DD (one file only).")
+@click.option("--url", default="", help="Correct the link citations show (one file only).")
+@click.option("--outlet", default="", help="Correct the outlet or publisher (one file only).")
+@click.option("--rebuild", is_flag=True,
+              help="Build the index afresh from the sources recorded in its manifest (and any "
+                   "given now): the fix for a damaged or half-written index.")
 @click.pass_context
 def ingest(ctx: click.Context, inputs: tuple[str, ...], strict: bool, as_json: bool,
-           quiet: bool) -> None:
+           quiet: bool, title: str, authors: tuple[str, ...], date: str, url: str,
+           outlet: str, rebuild: bool) -> None:
     """Add files, folders or http(s) URLs to the index (default: the bundled knowledge base).
 
-    Reads .md (with YAML front matter), .txt, .html/.htm and .pdf. Unchanged documents are not
-    re-embedded; a folder's removed files are removed from the index. Example:
+    Reads .md (with YAML front matter), .txt, .html/.htm, .pdf and .docx; the title, author,
+    date and outlet of a page or file are extracted (a NAME.meta.yaml beside it, or the flags
+    for one file, correct them). Unchanged documents are not re-embedded; a folder's removed
+    files are removed from the index. Example:
 
         kb ingest kb/documents ~/notes/report.pdf https://example.org/article.html
+        kb ingest ~/saved/article.txt --author "Christian Rigg" --date 2020-03-23
     """
+    from ingest.meta import corrections_from_flags
     from ingest.pipeline import run_ingest
 
-    report = run_ingest(_settings(ctx), list(inputs), _embedder(), progress=not quiet)
+    corrections = None
+    if title or authors or date or url or outlet:
+        try:
+            corrections = corrections_from_flags(list(inputs), title=title, authors=authors,
+                                                 date=date, url=url, outlet=outlet)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    report = run_ingest(settings_of(ctx), list(inputs), embedder_of(ctx), progress=not quiet,
+                        corrections=corrections, rebuild=rebuild)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
     if report.read and report.ingested == 0:
         raise click.ClickException("nothing could be ingested (see the reasons above).")
-    if not report.read and report.skipped:
-        raise click.ClickException("nothing could be ingested (see the reasons above).")
+    if not report.read:
+        raise click.ClickException("nothing could be ingested: no readable file "
+                                   f"({', '.join(FILE_TYPES)}) in the inputs.")
     if strict and report.skipped:
         raise click.ClickException(f"--strict: {len(report.skipped)} item(s) skipped.")
 
@@ -100,7 +116,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], strict: bool, as_json: b
               help="Only passages of this evidence type (repeatable).")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid",
+@click.option("--mode", type=click.Choice(RETRIEVAL_MODES), default="hybrid",
               show_default=True, help="Retrieval mode.")
 @click.option("--history", multiple=True, help="An earlier question in the conversation.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -116,7 +132,7 @@ def ask(ctx: click.Context, question: str, topics, populations, evidence_types, 
 
     if not question.strip():
         raise click.BadParameter("the question is empty.", param_hint="QUESTION")
-    assistant = build_assistant(_settings(ctx), _embedder())
+    assistant = build_assistant(settings_of(ctx), embedder_of(ctx))
     filters = Filters(tuple(topics), tuple(populations), tuple(evidence_types), tuple(doc_ids))
     answer = assistant.ask(question, history=history, filters=filters, k=k, mode=mode)
     if as_json:
@@ -132,32 +148,6 @@ def ask(ctx: click.Context, question: str, topics, populations, evidence_types, 
             click.echo(f"[{c.n}] {where} ({c.evidence_type or 'document'}, as of "
                        f"{c.as_of or 'n/a'})\n    {c.source}")
     click.echo(f"\n{answer.disclaimer}")
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Documents, chunks, per-topic counts, the model and where the index lives.
-
-        kb stats --json
-    """
-    from kb.catalog import describe_index
-    from kb.store import Index
-
-    settings = _settings(ctx)
-    info = describe_index(Index.open(settings))
-    if as_json:
-        info = {k: v for k, v in info.items() if k != "document_list"}
-        click.echo(json.dumps(info, indent=2))
-        return
-    click.echo(f"index:      {info['where']} (collection {info['collection']})")
-    click.echo(f"model:      {info['embedding_model']}  chunker: {info['chunker_version']}")
-    click.echo(f"built:      {info['built_at'] or 'never'}  version {info['index_version']}")
-    click.echo(f"documents:  {info['documents']}  chunks: {info['chunks']}")
-    click.echo("topics:")
-    for topic, n in info["topics"].items():
-        click.echo(f"  {topic:<12} {n['documents']:>3} documents {n['chunks']:>5} chunks")
 
 
 def main() -> None:
@@ -192,14 +182,6 @@ def _log_unexpected() -> str:
     return str(path)
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules (chat, eval) attach themselves here."""
-    for module in ("app.cli_serve", "app.cli_eval"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
-_register_optional()
+cli.add_command(stats)
+cli.add_command(serve)
+cli.add_command(eval_group)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from app.cli import _embedder, _settings, cli
+from app.cli_context import embedder_of, settings_of
 from kb.errors import KBError
+from kb.vocabulary import RETRIEVAL_MODES
 
-MODE_CHOICES = ["hybrid", "dense", "bm25", "all"]
+MODE_CHOICES = [*RETRIEVAL_MODES, "all"]
 
 
 def _set_name(path: Path) -> str:
@@ -25,7 +26,7 @@ def _progress(quiet: bool, as_json: bool) -> bool:
     return not (quiet or as_json) and sys.stderr.isatty()
 
 
-@cli.group("eval", invoke_without_command=True)
+@click.group("eval", invoke_without_command=True)
 @click.option("--set", "set_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSONL eval set (default: the bundled eval/sets/default.jsonl).")
 @click.option("--k", type=click.IntRange(1, 50), default=5, show_default=True,
@@ -67,14 +68,14 @@ def eval_group(ctx: click.Context, set_path, k, mode, as_json, report_dir, calib
         else _set_name(path)
     try:
         cases = load_eval_set(path)
-        assistant = build_assistant(_settings(ctx), _embedder())
+        assistant = build_assistant(settings_of(ctx), embedder_of(ctx))
         modes = MODES if mode == "all" else (mode,)
         runs = [run_eval(assistant, cases, k=k, mode=m, progress=_progress(quiet, as_json))
                 for m in modes]
         summary = combined_summary(runs, check_cases(cases, assistant.retriever.chunks))
         baseline = base.load_baseline() if check_baseline else None
     except KBError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     if calibrate:
         summary["calibration"] = _calibration(runs[0].results, assistant.min_score)
     if as_json:
@@ -170,11 +171,11 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
         ("weights", None if bm25_weight is None else (1.0, bm25_weight))) if value is not None}
     modes = ("hybrid", "dense", "bm25") if mode == "all" else (mode,)
     try:
-        result = run_beir(_settings(ctx), folder, _embedder(), split=split, modes=modes,
+        result = run_beir(settings_of(ctx), folder, embedder_of(ctx), split=split, modes=modes,
                           chunking=chunking, retriever_options=options, sentences=sentences,
                           progress=not (quiet or as_json))
     except KBError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         from eval.metrics import rounded
 

@@ -219,10 +219,11 @@ def build_ui(assistant, settings: Settings) -> gr.Blocks:
 def _log_to_file(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = str(settings.log_path.resolve())
-    if not any(getattr(h, "baseFilename", None) == path for h in log.handlers):
+    root = logging.getLogger("kb")  # the chat's own errors (kb.ui) and the library's (kb.llm...)
+    if not any(getattr(h, "baseFilename", None) == path for h in root.handlers):
         handler = logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        log.addHandler(handler)
+        root.addHandler(handler)
 
 
 def serve(settings: Settings, *, assistant=None, block: bool = True) -> gr.Blocks:
@@ -252,8 +253,8 @@ def serve(settings: Settings, *, assistant=None, block: bool = True) -> gr.Block
     except OSError as exc:
         if "Cannot find empty port" in str(exc):
             raise KBError(f"port {settings.port} on {settings.host} is already in use; choose "
-                          "another with --port or KB_PORT.") from None
-        raise KBError(f"cannot serve on {settings.host}:{settings.port} ({exc}).") from None
+                          "another with --port or KB_PORT.") from exc
+        raise KBError(f"cannot serve on {settings.host}:{settings.port} ({exc}).") from exc
     if block:
         print(f"Chat running on {demo.local_url} (press Ctrl+C to stop).", flush=True)
         demo.block_thread()

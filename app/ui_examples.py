@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.schema import POPULATIONS, TOPICS
+from kb.vocabulary import POPULATIONS, TOPICS
 
 EXAMPLES: dict[str, list[str]] = {
     "all": [

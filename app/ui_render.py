@@ -197,6 +197,14 @@ def sources_html(turns: list[dict]) -> str:
     return f'<div class="kb-sources"><h3>Sources</h3>{"".join(groups)}</div>'
 
 
+def _reference(s: dict) -> str:
+    parts = [s.get("authors"), f"({s['year']})" if s.get("year") else "", s.get("title"),
+             s.get("outlet")]
+    ref = ". ".join(str(p).strip().rstrip(".") for p in parts if p and str(p).strip())
+    link = f"https://doi.org/{s['doi']}" if s.get("doi") else (s.get("url") or "")
+    return reference_html(ref, link)
+
+
 def about_html(info: dict) -> str:
     """The index summary from kb.catalog.describe_index, for the About view."""
     rows = "".join(f"<tr><td>{_e(t)}</td><td>{n['documents']}</td><td>{n['chunks']}</td></tr>"
@@ -206,8 +214,7 @@ def about_html(info: dict) -> str:
         labels = [EVIDENCE_LABELS.get(d.get("evidence_type"), d.get("evidence_type") or "")]
         labels += [f"as of {d['as_of']}" if d.get("as_of") else ""] + list(d.get("topics") or [])
         chips = "".join(f'<span class="kb-label">{_e(x)}</span>' for x in labels if x)
-        refs = "".join(f"<li>{reference_html(ref, link)}</li>"
-                       for ref, link in d.get("references") or [])
+        refs = "".join(f"<li>{_reference(s)}</li>" for s in d.get("sources") or [])
         src = d.get("source", "")
         origin = external_link(src) if safe_href(src) else _e(source_label(src))
         docs.append(f'<li class="kb-doc"><span class="kb-title">{_e(d.get("title"))}</span> '

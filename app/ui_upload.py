@@ -8,8 +8,9 @@ from pathlib import Path
 
 from kb.config import Settings
 from kb.errors import KBError
+from kb.vocabulary import FILE_TYPES
 
-UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
+UPLOAD_TYPES = FILE_TYPES
 
 
 def safe_name(name: str) -> str:

@@ -18,6 +18,41 @@ def _classify(error: Exception) -> str:
     return "busy" if any(m in text for m in BUSY_MARKERS) else "error"
 
 
+class _Tally:
+    """Outcomes, latencies and the first few failures, shared by the user threads."""
+
+    def __init__(self, expected: dict[str, str]) -> None:
+        self.expected = expected
+        self.latencies: list[float] = []
+        self.outcomes: Counter = Counter()
+        self.errors: list[str] = []
+        self.wrong: list[dict] = []
+        self.lock = threading.Lock()
+
+    def ask(self, client, q: str) -> None:
+        t0 = time.perf_counter()
+        try:
+            reply = ask_api(client, q)
+            ms = (time.perf_counter() - t0) * 1000
+            ok = reply.get("question") == q and reply.get("answer") == self.expected[q]
+            kind = "ok" if ok else "wrong"
+            if not ok:
+                with self.lock:
+                    if len(self.wrong) < 3:
+                        self.wrong.append({"asked": q, "got_question": reply.get("question"),
+                                           "got": str(reply.get("answer"))[:160],
+                                           "expected": self.expected[q][:160]})
+        except Exception as exc:  # noqa: BLE001 (every failure is counted, none hidden)
+            ms, kind = None, _classify(exc)
+            with self.lock:
+                if len(self.errors) < 5:
+                    self.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        with self.lock:
+            self.outcomes[kind] += 1
+            if ms is not None:
+                self.latencies.append(ms)
+
+
 def simulate_users(url: str, questions: Sequence[str], expected: dict[str, str], users: int = 25,
                    seconds: float = 60.0, think_s: float = 0.0) -> dict:
     """Each user asks questions in turn for `seconds`; every reply is checked against `expected`.
@@ -29,42 +64,16 @@ def simulate_users(url: str, questions: Sequence[str], expected: dict[str, str],
     from gradio_client import Client
 
     clients = [Client(url, verbose=False, download_files=False) for _ in range(users)]
-    latencies: list[float] = []
-    outcomes: Counter = Counter()
-    errors: list[str] = []
-    wrong: list[dict] = []
-    lock = threading.Lock()
+    tally = _Tally(expected)
     start = threading.Barrier(users + 1)
     deadline = [0.0]
 
     def user(i: int) -> None:
-        client = clients[i]
         n = i  # users start at different questions
         start.wait()
         while time.perf_counter() < deadline[0]:
-            q = questions[n % len(questions)]
+            tally.ask(clients[i], questions[n % len(questions)])
             n += users
-            t0 = time.perf_counter()
-            try:
-                reply = ask_api(client, q)
-                ms = (time.perf_counter() - t0) * 1000
-                ok = reply.get("question") == q and reply.get("answer") == expected[q]
-                kind = "ok" if ok else "wrong"
-                if not ok:
-                    with lock:
-                        if len(wrong) < 3:
-                            wrong.append({"asked": q, "got_question": reply.get("question"),
-                                          "got": str(reply.get("answer"))[:160],
-                                          "expected": expected[q][:160]})
-            except Exception as exc:  # noqa: BLE001 (every failure is counted, none hidden)
-                ms, kind = None, _classify(exc)
-                with lock:
-                    if len(errors) < 5:
-                        errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-            with lock:
-                outcomes[kind] += 1
-                if ms is not None:
-                    latencies.append(ms)
             if think_s:
                 time.sleep(think_s)
 
@@ -77,12 +86,12 @@ def simulate_users(url: str, questions: Sequence[str], expected: dict[str, str],
     for t in threads:
         t.join(timeout=seconds + 120)
     wall = time.perf_counter() - t0
-    total = sum(outcomes.values())
-    return {"users": users, "seconds": round(wall, 1), "requests": total,
+    outcomes = tally.outcomes
+    return {"users": users, "seconds": round(wall, 1), "requests": sum(outcomes.values()),
             "ok": outcomes["ok"], "wrong": outcomes["wrong"], "busy": outcomes["busy"],
             "lost": outcomes["error"], "answers_per_s": round(outcomes["ok"] / wall, 2),
-            "latency_ms": summarise(latencies, 1), "first_errors": errors, "first_wrong": wrong,
-            "unfinished_users": sum(t.is_alive() for t in threads)}
+            "latency_ms": summarise(tally.latencies, 1), "first_errors": tally.errors,
+            "first_wrong": tally.wrong, "unfinished_users": sum(t.is_alive() for t in threads)}
 
 
 def burst(url: str, question: str, expected: str, requests: int) -> dict:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bench import scifact
 from bench.indexes import bench_dir, ingest_cached
-from bench.retrieval_metrics import distinct_docs, hit_at_k, ndcg_at_k
 from bench.stats import summarise
 from kb.config import Settings
 
@@ -61,12 +60,18 @@ def run(embedder, source: Path, base: Path | None = None, limit: int | None = No
 
 
 def score_retrieval(retriever, queries, mode: str) -> dict:
-    """nDCG@10 and hit@5 over documents (a document ranks where its best chunk does)."""
-    ndcg, hit5 = [], []
-    for _, claim, relevant in queries:
-        hits = retriever.search(claim, 20, mode=mode)
-        ranked = distinct_docs([scifact.doc_of(h.chunk.doc_id) for h in hits])
-        ndcg.append(ndcg_at_k(ranked, relevant, 10))
-        hit5.append(hit_at_k(ranked, relevant, 5))
+    """nDCG@10 and hit@5 over documents (a document ranks where its best chunk does), scored by
+    eval/metrics.py as `kb eval` scores them."""
+    import ir_measures
+
+    from eval.metrics import score_runs
+
+    measures = {"ndcg_at_10": ir_measures.parse_measure("nDCG@10"),
+                "hit_at_5": ir_measures.parse_measure("Success@5")}
+    qrels = {qid: {doc: 1 for doc in relevant} for qid, _, relevant in queries}
+    run = {qid: list(dict.fromkeys(scifact.doc_of(h.chunk.doc_id)
+                                   for h in retriever.search(claim, 20, mode=mode)))
+           for qid, claim, _ in queries}
+    per_query = score_runs(measures, qrels, run)
     n = max(len(queries), 1)
-    return {"ndcg_at_10": round(sum(ndcg) / n, 4), "hit_at_5": round(sum(hit5) / n, 4)}
+    return {name: round(sum(s[name] for s in per_query.values()) / n, 4) for name in measures}

@@ -109,6 +109,20 @@ def convex(signals, weights, candidates=100) -> np.ndarray:
     return out
 
 
+def lexical_variants(score, bm25, docs, texts, queries) -> None:
+    """BM25 parameters, title weighting, variants and pseudo-relevance feedback."""
+    score("bm25 k1=1.5 b=0.75 (bm25s default, as kb/lexical.py)", bm25)
+    for k1, b in ((0.9, 0.4), (0.9, 0.75), (1.2, 0.75), (1.2, 0.9), (2.0, 0.75)):
+        score(f"bm25 k1={k1} b={b}", bm25_matrix(texts, queries, k1, b))
+    for repeat in (2, 3):
+        titled = [f"{c.title} " * repeat + "\n" + c.text for c in docs]
+        score(f"bm25 title repeated x{repeat}", bm25_matrix(titled, queries))
+    for method in ("robertson", "bm25+", "bm25l"):
+        score(f"bm25 method={method}", bm25_matrix(texts, queries, method=method))
+    score("bm25 pseudo-relevance feedback (3 docs, 5 terms, weight 0.3)",
+          bm25_feedback(texts, queries, bm25))
+
+
 def sweep(folder: Path, split: str, cache_dir: Path, embedder) -> list[tuple[str, float]]:
     """(variant, nDCG@10) for every idea, on one split."""
     ds = load_beir(folder, split)
@@ -135,16 +149,7 @@ def sweep(folder: Path, split: str, cache_dir: Path, embedder) -> list[tuple[str
         results.append((name, float(np.mean([v["ndcg"] for v in per_query.values()]))))
         print(f"{name:62s} {results[-1][1]:.4f}", flush=True)
 
-    score("bm25 k1=1.5 b=0.75 (bm25s default, as kb/lexical.py)", bm25)
-    for k1, b in ((0.9, 0.4), (0.9, 0.75), (1.2, 0.75), (1.2, 0.9), (2.0, 0.75)):
-        score(f"bm25 k1={k1} b={b}", bm25_matrix(texts, queries, k1, b))
-    for repeat in (2, 3):
-        titled = [f"{c.title} " * repeat + "\n" + c.text for c in docs]
-        score(f"bm25 title repeated x{repeat}", bm25_matrix(titled, queries))
-    for method in ("robertson", "bm25+", "bm25l"):
-        score(f"bm25 method={method}", bm25_matrix(texts, queries, method=method))
-    score("bm25 pseudo-relevance feedback (3 docs, 5 terms, weight 0.3)",
-          bm25_feedback(texts, queries, bm25))
+    lexical_variants(score, bm25, docs, texts, queries)
     score("dense, one vector per abstract (256-token cap)", dense)
     score("dense, best 3-sentence window (w3s2 max)", maxp)
     score("dense, max(abstract, best window)", np.maximum(dense, maxp))

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from eval.metrics import QuestionResult, ranking_measures, score_runs, summarize_by_topic
 from eval.sets import EvalCase
+from kb.vocabulary import RETRIEVAL_MODES
 
 RANK_DEPTH = 10
-MODES = ("hybrid", "dense", "bm25")
+MODES = RETRIEVAL_MODES
 
 
 @dataclass

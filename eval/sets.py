@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kb.errors import EvalSetError
 from kb.records import Chunk
+from kb.vocabulary import DECLINE_TOPICS, TOPICS
 
 DEFAULT_SET = Path(__file__).parent / "sets" / "default.jsonl"
 SCHEMA_HINT = ('one JSON object a line: {"id", "question", "topic", "expect_any": [...], '
@@ -51,6 +52,9 @@ def parse_case(row: object, where: str, line: int = 0) -> EvalCase:
             raise EvalSetError(f"{where}: missing field \"{key}\"; {SCHEMA_HINT}.")
         if not isinstance(row[key], str) or not row[key].strip():
             raise EvalSetError(f"{where}: \"{key}\" must be a non-empty string.")
+    if row["topic"].strip() not in TOPICS + DECLINE_TOPICS:
+        raise EvalSetError(f"{where}: unknown topic {row['topic']!r}; use one of "
+                           f"{', '.join(TOPICS + DECLINE_TOPICS)}.")
     answerable = row.get("answerable", True)
     if not isinstance(answerable, bool):
         raise EvalSetError(f"{where}: \"answerable\" must be true or false, "

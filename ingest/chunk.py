@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 
 from kb.records import Chunk, Document
@@ -24,6 +25,7 @@ OVERLAP_TOKENS = 30
 # (within the budget): a lone closing sentence ("That finding came from ...") loses its context,
 # and a short passage is mostly title, so it ranks high for any question about the document.
 MIN_TAIL_TOKENS = 90
+MAX_REPEATS = 2  # identical passages kept per section
 
 # A sentence ends at . ! or ? (maybe closed by a quote or bracket) before white space and a capital,
 # digit, quote or bracket; common abbreviations do not end sentences.
@@ -154,6 +156,18 @@ def pack_sentences(text: str, start: int, end: int, budget: int,
     return spans
 
 
+def _drop_repeats(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A repetitive text (one phrase over 100k characters) packs into many identical passages
+    that add nothing but noise to retrieval: a section keeps at most MAX_REPEATS of each."""
+    seen: Counter = Counter()
+    kept = []
+    for section, start, end in spans:
+        seen[(section, text[start:end])] += 1
+        if seen[(section, text[start:end])] <= MAX_REPEATS:
+            kept.append((section, start, end))
+    return kept
+
+
 def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list[Chunk]:
     """Chunks of a document, each whose embedded text (title > section + passage) fits the model."""
     doc_hash = document_hash(doc)
@@ -164,6 +178,7 @@ def split_into_chunks(doc: Document, count_tokens: Callable[[str], int]) -> list
         size = max(32, min(TARGET_TOKENS, budget))
         raw += [(section, a, b) for a, b in pack_sentences(doc.text, s_start, s_end, size,
                                                            count_tokens)]
+    raw = _drop_repeats(doc.text, raw)
     chunks = []
     for n, (section, start, end) in enumerate(raw):
         text = doc.text[start:end]

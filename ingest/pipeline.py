@@ -12,6 +12,7 @@ from ingest.chunk import CHUNKER_VERSION, document_hash, split_into_chunks
 from ingest.flag import flag_chunk
 from ingest.load import Item, discover, load_item
 from ingest.lock import writer_lock
+from ingest.meta import Metadata
 from ingest.report import IngestReport
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import KBError
@@ -19,11 +20,18 @@ from kb.manifest import recorded_inputs, write_manifest
 from kb.records import Chunk, Document
 from kb.store import Index, StoredDocument, set_aside, settle_aside
 
-__all__ = ["IngestReport", "index_identity", "run_ingest"]
+__all__ = ["IngestReport", "extracted_metadata", "index_identity", "run_ingest"]
 
 
 def index_identity(embedder) -> dict:
     return {"embedding_model": embedder.name, "chunker_version": CHUNKER_VERSION}
+
+
+def extracted_metadata(doc: Document) -> dict:
+    """The title and reference fields a user document will be cited with."""
+    src = doc.sources[0] if doc.sources else None
+    return {"doc_id": doc.doc_id, "title": doc.title, "authors": src.authors if src else "",
+            "date": doc.as_of, "outlet": src.outlet if src else "", "url": src.url if src else ""}
 
 
 def _delete_leftovers(index: Index, chunks: list[Chunk], stored: StoredDocument | None) -> int:
@@ -38,9 +46,9 @@ class _Run:
     """One ingest into an open index: its pending batch, what is stored, and the report."""
 
     def __init__(self, settings: Settings, index: Index, embedder, report: IngestReport,
-                 progress: bool) -> None:
+                 progress: bool, corrections: Metadata | None = None) -> None:
         self.settings, self.index, self.embedder = settings, index, embedder
-        self.report, self.progress = report, progress
+        self.report, self.progress, self.corrections = report, progress, corrections
         self.stored = index.stored_documents()
         self.by_content = {d.content_hash: doc_id for doc_id, d in self.stored.items()
                            if d.content_hash}
@@ -90,12 +98,14 @@ class _Run:
         report = self.report
         report.read += 1
         try:
-            doc, note = load_item(item, self.settings)
+            doc, note = load_item(item, self.settings, self.corrections)
         except KBError as exc:
             report.skipped.append((item.location, _reason(exc, item)))
             return None
         if note:
             report.notes.append(note)
+        if doc.origin == "user":
+            report.extracted.append(extracted_metadata(doc))
         if doc.doc_id in self.seen:
             report.skipped.append((item.location, f"duplicate id {doc.doc_id!r} in this batch"))
             return None
@@ -149,8 +159,11 @@ class _Run:
 
 
 def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
-               progress: bool = True, rebuild: bool = False) -> IngestReport:
+               progress: bool = True, rebuild: bool = False,
+               corrections: Metadata | None = None) -> IngestReport:
     """Bring the index in line with the inputs; default input is the bundled knowledge base.
+
+    `corrections` (from `kb ingest FILE --title ...`) override what is extracted from the file.
 
     `rebuild`: set the current index aside and build a new one from the inputs recorded in the
     manifest (plus any given now); the old one is deleted once the new one is published.
@@ -165,7 +178,7 @@ def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
     with writer_lock(settings.data_dir):
         aside = set_aside(settings) if rebuild else None
         index = Index.open(settings, create=True, expect=index_identity(embedder))
-        run = _Run(settings, index, embedder, report, progress)
+        run = _Run(settings, index, embedder, report, progress, corrections)
         for item in tqdm(items, desc="documents", unit="doc", disable=not progress):
             doc = run.admit(item)
             if doc is not None:

@@ -16,6 +16,8 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)
     # (chunk id, sentence): sentences kept for retrieval but never quoted (see ingest/flag.py)
     flagged: list[tuple[str, str]] = field(default_factory=list)
+    # what was read from each user document (title, authors, date, outlet), so a wrong guess shows
+    extracted: list[dict] = field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
     seconds: float = 0.0
@@ -44,6 +46,9 @@ class IngestReport:
         ]
         lines += [f"  skipped {item}: {why}" for item, why in self.skipped]
         lines += [f"  note: {n}" for n in self.notes]
+        lines += [f"  read {e['doc_id']}: title “{e['title']}”; author {e['authors'] or '(none)'}; "
+                  f"date {e['date'] or '(none)'}; outlet {e['outlet'] or '(none)'}"
+                  + (f"; url {e['url']}" if e["url"] else "") for e in self.extracted]
         if self.flagged:
             lines.append(f"  flagged {len(self.flagged)} sentence(s) that address an assistant "
                          "or give personal dosing directions (kept for search, never quoted):")

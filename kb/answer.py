@@ -52,7 +52,8 @@ def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float =
         if hit.sentence_vectors is None:
             continue
         for si, (s, e) in enumerate(hit.chunk.sentences):
-            if si >= len(hit.sentence_vectors) or not _usable(hit.chunk.text[s:e]):
+            if si >= len(hit.sentence_vectors) or not _usable(hit.chunk.text[s:e]) \
+                    or si in hit.chunk.flagged_sentences:  # flagged at ingest: never quoted
                 continue
             vec = hit.sentence_vectors[si]
             # The passage's own similarity keeps sentences in context of a relevant passage.

@@ -43,3 +43,7 @@ class IndexServedError(IndexLockedError):
 
 class IndexDamagedError(KBError):
     """The on-disk index cannot be read (damaged, emptied or half-written files)."""
+
+
+class SidecarError(FrontMatterError):
+    """A NAME.meta.yaml file beside a document is not valid YAML or has an unknown field or value."""

@@ -11,6 +11,8 @@ import numpy as np
 from kb.manifest import manifest_path, read_manifest
 
 SELF_MATCH = 0.999  # a stored vector's best match is itself (or an identical vector)
+FIX = ("`kb ingest` finishes an interrupted ingest; `kb ingest --rebuild` rebuilds the index from "
+       "the sources recorded in its manifest")
 
 
 @dataclass
@@ -87,7 +89,14 @@ def check_index(index, dim: int, *, view_ids: Sequence[str] | None = None,
     version = index.version
     if version.startswith("writing-"):
         report.problems.append("the index is half-written: an ingest was interrupted")
-    chunks, vectors, _ = index.chunks_with_vectors(dim)
+    try:
+        chunks, vectors, _ = index.chunks_with_vectors(dim)
+    except ValueError:  # sentence vectors of another dimension cannot be unpacked
+        first = index.chunks(with_text=False)[:1]
+        have = len(index.get([first[0].chunk_id])[0].vector) if first else 0
+        report.problems.append(f"stored vectors have {have} dimensions, the model gives {dim}")
+        report.fix = FIX
+        return report
     stored = index.stored_documents()
     report.chunks, report.documents = len(chunks), len(stored)
     if index.count() != len(chunks):
@@ -103,6 +112,5 @@ def check_index(index, dim: int, *, view_ids: Sequence[str] | None = None,
                                f"{len(chunks)}: they disagree")
     report.problems += _vector_problems(index, chunks, vectors, dim, sample)
     if report.problems:
-        report.fix = ("`kb ingest` finishes an interrupted ingest; `kb ingest --rebuild` "
-                      "rebuilds the index from the sources recorded in its manifest")
+        report.fix = FIX
     return report

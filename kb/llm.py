@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import html
+import logging
 import re
 from collections.abc import Sequence
 
@@ -22,6 +23,7 @@ it, like [1] or [2]. Use only passage numbers that were supplied.
 dosing, buying or medical advice.
 - If the passages do not answer the question, reply exactly: NOT COVERED"""
 
+log = logging.getLogger("kb.llm")
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?:\s*\[\d+\])*|$)")
 
@@ -38,9 +40,9 @@ def load_chat_model(spec: str):
         return init_chat_model(spec)
     except ImportError as exc:
         raise KBError(f"KB_LLM={spec!r} needs an extra package ({exc.name}); install it, e.g. "
-                      f"`.venv/bin/pip install langchain-{spec.split(':')[0]}`.") from None
+                      f"`.venv/bin/pip install langchain-{spec.split(':')[0]}`.") from exc
     except Exception as exc:
-        raise KBError(f"KB_LLM={spec!r} could not be set up: {type(exc).__name__}") from None
+        raise KBError(f"KB_LLM={spec!r} could not be set up: {type(exc).__name__}") from exc
 
 
 def build_messages(question: str, hits: Sequence[Hit]) -> list[tuple[str, str]]:
@@ -97,9 +99,12 @@ def llm_answer(model, question: str, hits: Sequence[Hit], timeout_s: float
     try:
         reply = pool.submit(model.invoke, build_messages(question, hits)).result(timeout=timeout_s)
     except cf.TimeoutError:
+        log.warning("the language model did not answer within %g s", timeout_s)
         return "", [], f"The language model did not answer within {timeout_s:g} s; " \
                        "showing the extractive answer."
     except Exception as exc:  # any provider error: the extractive answer still works
+        # Logged here, once, with the provider's own error; users see a one-line notice.
+        log.warning("the language model failed; showing the extractive answer", exc_info=exc)
         return "", [], f"The language model failed ({type(exc).__name__}); " \
                        "showing the extractive answer."
     finally:

@@ -17,8 +17,9 @@ from kb.lexical import top_rows
 from kb.read_view import ReadView, top_by_score
 from kb.records import Chunk, Hit
 from kb.store import Index
+from kb.vocabulary import RETRIEVAL_MODES
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = RETRIEVAL_MODES
 FUSIONS = ("convex", "rrf")
 # BM25's share in convex fusion, chosen on the default eval set (SciFact dev is flat from 0.3 to
 # 0.5 with passage windows; docs/benchmarks.md, BEIR section).

@@ -5,7 +5,6 @@ Run `python -m kb.schema [DIR]` to check every document and print problems with 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -13,19 +12,12 @@ from pathlib import Path
 import yaml
 
 from kb.errors import FrontMatterError
+from kb.front_matter import check_front_matter
+from kb.vocabulary import EVIDENCE_TYPES, POPULATIONS, TOPICS
 
-TOPICS = (
-    "efficacy", "safety", "protocol", "mechanism", "stigma",
-    "access", "equity", "policy", "social-work",
-)
-POPULATIONS = (
-    "veterans", "first-responders", "communities-of-color", "low-income",
-    "rural", "women", "lgbtq", "indigenous", "general",
-)
-EVIDENCE_TYPES = (
-    "rct", "follow-up", "qualitative", "meta-analysis", "review",
-    "policy", "commentary", "explainer",
-)
+__all__ = ["EVIDENCE_TYPES", "POPULATIONS", "TOPICS", "split_front_matter", "validate_document",
+           "validate_folder"]
+
 MIN_WORDS, MAX_WORDS = 300, 1200
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MONTHS = (
@@ -89,6 +81,28 @@ def inline_references(body: str) -> list[tuple[str, int]]:
     return found
 
 
+def _body_problems(name: str, body: str, body_line: int, cites: set[str]) -> list[str]:
+    """Length, headings and inline references of a document's body."""
+    problems = []
+    words = len(re.findall(r"\b\w[\w'’.-]*\b", body))
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        problems.append(f"{name}: body has {words} words; write {MIN_WORDS} to {MAX_WORDS}.")
+    for lineno, line in enumerate(body.splitlines(), body_line):
+        if line.startswith("# "):
+            problems.append(f"{name}, line {lineno}: no H1 in the body; the title is in front "
+                            "matter, use ## headings.")
+    used = set()
+    for label, lineno in inline_references(body):
+        if label in cites:
+            used.add(label)
+        else:
+            problems.append(f"{name}, line {lineno + body_line - 1}: reference ({label}) matches "
+                            "no `cite` in sources.")
+    for cite in sorted(cites - used):
+        problems.append(f"{name}: source `{cite}` is never cited in the body.")
+    return problems
+
+
 def validate_document(path: Path) -> list[str]:
     """All problems with one bundled document, each naming the file and line."""
     name = str(path)
@@ -108,60 +122,12 @@ def validate_document(path: Path) -> list[str]:
         bad("id", f"`id` must equal the file name without .md ({path.stem!r}).")
     elif not SLUG.match(str(meta["id"])):
         bad("id", "`id` must be a lowercase slug of a-z, 0-9 and '-'.")
-    for key in ("title", "summary"):
-        if not isinstance(meta.get(key), str) or not meta[key].strip():
-            bad(key, f"`{key}` must be a non-empty string.")
-    topics = meta.get("topics")
-    if not isinstance(topics, list) or not topics:
-        bad("topics", f"`topics` must be a non-empty list from: {', '.join(TOPICS)}.")
-    else:
-        for t in topics:
-            if t not in TOPICS:
-                bad("topics", f"unknown topic {t!r}; allowed: {', '.join(TOPICS)}.")
-    for p in meta.get("populations") or []:
-        if p not in POPULATIONS:
-            bad("populations", f"unknown population {p!r}; allowed: {', '.join(POPULATIONS)}.")
-    if meta.get("evidence_type") not in EVIDENCE_TYPES:
-        bad("evidence_type", f"`evidence_type` must be one of: {', '.join(EVIDENCE_TYPES)}.")
-    as_of = meta.get("as_of")
-    if not isinstance(as_of, dt.date):
-        try:
-            dt.date.fromisoformat(str(as_of))
-        except ValueError:
-            bad("as_of", "`as_of` must be a date written YYYY-MM-DD.")
-    sources = meta.get("sources")
-    cites: set[str] = set()
-    if not isinstance(sources, list) or not sources:
-        bad("sources", "`sources` must be a non-empty list (see kb/README.md).")
-    else:
-        for i, s in enumerate(sources, 1):
-            if not isinstance(s, dict):
-                bad("sources", f"source {i} must be a mapping with cite, authors, year, title.")
-                continue
-            for key in ("cite", "authors", "title"):
-                if not str(s.get(key) or "").strip():
-                    bad("sources", f"source {i} has no `{key}`.")
-            if not isinstance(s.get("year"), int):
-                bad("sources", f"source {i} needs an integer `year`.")
-            if s.get("cite"):
-                cites.add(str(s["cite"]).strip())
-    words = len(re.findall(r"\b\w[\w'’.-]*\b", body))
-    if not MIN_WORDS <= words <= MAX_WORDS:
-        problems.append(f"{name}: body has {words} words; write {MIN_WORDS} to {MAX_WORDS}.")
-    for lineno, line in enumerate(body.splitlines(), body_line):
-        if line.startswith("# "):
-            problems.append(f"{name}, line {lineno}: no H1 in the body; the title is in front "
-                            "matter, use ## headings.")
-    used = set()
-    for label, lineno in inline_references(body):
-        if label in cites:
-            used.add(label)
-        else:
-            problems.append(f"{name}, line {lineno + body_line - 1}: reference ({label}) matches "
-                            "no `cite` in sources.")
-    for cite in sorted(cites - used):
-        problems.append(f"{name}: source `{cite}` is never cited in the body.")
-    return problems
+    _, errors = check_front_matter(meta, curated=True)
+    for key, message in errors:
+        bad(key, message)
+    sources = meta.get("sources") if isinstance(meta.get("sources"), list) else []
+    cites = {str(s["cite"]).strip() for s in sources if isinstance(s, dict) and s.get("cite")}
+    return problems + _body_problems(name, body, body_line, cites)
 
 
 def validate_folder(folder: Path) -> list[str]:

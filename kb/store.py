@@ -8,6 +8,7 @@ a fresh version that readers (replicas, the chat) compare to rebuild their in-me
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import uuid
@@ -22,14 +23,11 @@ from kb import store_codec as codec
 from kb.config import Settings
 from kb.errors import EmptyIndexError, StoreUnavailableError
 from kb.records import Chunk
-from kb.store_checks import check_files, check_identity, translate
-from kb.store_codec import StoredChunk, StoredDocument, chunk_from_record, chunk_metadata, unpack_vectors
+from kb.store_checks import check_files, check_identity, is_missing, translate
+from kb.store_codec import StoredChunk, StoredDocument, chunk_from_record, chunk_metadata
 
 PAGE = 500  # rows per request when reading the whole collection
 WRITING = "writing-"
-
-__all__ = ["Index", "StoredChunk", "StoredDocument", "WRITING", "chunk_from_record",
-           "chunk_metadata", "forget_clients", "set_aside", "settle_aside", "unpack_vectors"]
 
 
 def _client(settings: Settings):
@@ -52,19 +50,21 @@ def _client(settings: Settings):
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:
+        forget_clients(settings)  # Chroma caches the half-made client: the next try starts over
         raise translate(settings, exc) from exc
 
 
-def _is_missing(exc: Exception) -> bool:
-    """Chroma's way of saying the collection does not exist (the error class varies by client)."""
-    return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
+def forget_clients(settings: Settings) -> None:
+    """Drop Chroma's per-process client for this on-disk index (its files are being replaced);
+    clients of other paths are left alone."""
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
 
-
-def forget_clients() -> None:
-    """Drop Chroma's per-process cache of open on-disk clients (after files were replaced)."""
-    from chromadb.api.client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
+    key = str(settings.chroma_path)
+    system = Shared._identifier_to_system.pop(key, None)
+    Shared._identifier_to_refcount.pop(key, None)
+    if system is not None:
+        with contextlib.suppress(Exception):  # a client that failed to start cannot stop
+            system.stop()
 
 
 def set_aside(settings: Settings) -> Path | None:
@@ -78,8 +78,8 @@ def set_aside(settings: Settings) -> Path | None:
         return None
     aside = settings.data_dir / "chroma.before-rebuild"
     shutil.rmtree(aside, ignore_errors=True)
+    forget_clients(settings)
     settings.chroma_path.rename(aside)
-    forget_clients()
     return aside
 
 
@@ -120,7 +120,7 @@ class Index:
             else:
                 col = client.get_collection(settings.collection, embedding_function=None)
         except Exception as exc:
-            if _is_missing(exc):
+            if is_missing(exc):
                 raise EmptyIndexError(
                     f"no index in {settings.where()} (collection {settings.collection!r}); "
                     "run `kb ingest` first.") from exc
@@ -134,7 +134,7 @@ class Index:
         try:
             _client(settings).delete_collection(settings.collection)
         except Exception as exc:
-            if not _is_missing(exc):
+            if not is_missing(exc):
                 raise translate(settings, exc) from exc
 
     def _call(self, method: str, **kwargs):
@@ -158,7 +158,7 @@ class Index:
             self._col = self._client.get_collection(self.settings.collection,
                                                     embedding_function=None)
         except Exception as exc:
-            if _is_missing(exc):
+            if is_missing(exc):
                 raise EmptyIndexError(f"the index at {self.where} was deleted; run `kb ingest`."
                                       ) from exc
             raise translate(self.settings, exc) from exc

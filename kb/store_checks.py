@@ -62,3 +62,8 @@ def check_identity(settings: Settings, metadata: dict, expect: dict) -> None:
                 f"re-index required: the index at {settings.where()} was built with "
                 f"{key}={have!r}, this version uses {wanted!r}. Delete the index (or use a "
                 "new KB_COLLECTION) and run `kb ingest` again.")
+
+
+def is_missing(exc: Exception) -> bool:
+    """Chroma's way of saying the collection does not exist (the error class varies by client)."""
+    return "does not exist" in str(exc) or "NotFound" in type(exc).__name__

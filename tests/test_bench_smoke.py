@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import ir_measures
 import pytest
 from conftest import DATA, ROOT
 
 from bench import ask_latency, ingest_speed, peer, report, scale, serving
 from bench.questions import hit_at_k
-from bench.retrieval_metrics import distinct_docs, ndcg_at_k
 from bench.stats import summarise
+from eval.metrics import score_runs
 from eval.sets import DEFAULT_SET, EvalCase, load_eval_set
 from kb.config import Settings
 
@@ -21,9 +22,12 @@ def test_summaries_and_metrics_on_hand_made_numbers():
     s = summarise(range(1, 101))
     assert set(s) == SUMMARY_KEYS and s["n"] == 100 and s["p50"] == 50.5 and s["max"] == 100
     assert summarise([]) == {"n": 0}
-    assert distinct_docs(["a", "b", "a", "c"]) == ["a", "b", "c"]
-    assert ndcg_at_k(["x", "a"], {"a"}) == pytest.approx(1 / 1.5849625, rel=1e-6)
-    assert ndcg_at_k(["a", "x"], {"a"}) == 1.0 and ndcg_at_k(["x"], {"a"}) == 0.0
+    # bench scores rankings with eval/metrics.py, as `kb eval` does
+    ndcg = {"ndcg": ir_measures.parse_measure("nDCG@10")}
+    scores = score_runs(ndcg, {"q1": {"a": 1}, "q2": {"a": 1}, "q3": {"a": 1}},
+                        {"q1": ["x", "a"], "q2": ["a", "x"], "q3": ["x"]})
+    assert scores["q1"]["ndcg"] == pytest.approx(1 / 1.5849625, rel=1e-6)
+    assert scores["q2"]["ndcg"] == 1.0 and scores["q3"]["ndcg"] == 0.0
 
 
 def test_the_relevance_rule_is_the_eval_sets():
@@ -41,7 +45,7 @@ def test_ask_latency_reports_retrieve_and_answer_split(kb_index, embedder):
     for key in ("total_ms", "retrieve_ms", "answer_ms", "retrieve_only_ms", "embed_query_ms"):
         assert set(result[key]) == SUMMARY_KEYS and result[key]["n"] >= len(questions)
     assert result["profile"]["cumulative_ms_per_ask"]["embed_query (model)"] > 0
-    assert 0 <= result["hit_at_5"] <= 1 and result["chunks"] > 0
+    assert result["hit_at_5"] >= 0.5 and result["chunks"] > 0
 
 
 def test_ingest_speed_compares_with_raw_encode(embedder):
@@ -103,6 +107,7 @@ def test_bench_run_writes_json_and_markdown(tmp_path):
     assert {v["target"] for v in results["verdicts"]} >= {"ask p50 ms (bundled KB)"}
 
 
+@pytest.mark.slow  # real `kb serve` subprocesses
 def test_serving_cold_start_load_and_burst(kb_index):
     """A real `kb serve` subprocess: first answer, memory, simulated users, a burst past the queue."""
     from kb.assistant import build_assistant

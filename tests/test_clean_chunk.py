@@ -117,3 +117,12 @@ def test_markdown_bold_markers_are_dropped_and_the_words_kept():
         assert strip_bold(text) == text
     assert clean_text("**Term.** Text.", markdown=True) == "Term. Text."
     assert clean_text("**Term.** Text.") == "**Term.** Text."
+
+
+def test_a_100k_character_repetitive_line_does_not_become_a_heap_of_identical_chunks(embedder):
+    text = "the same words again and again " * 3300  # 102,300 characters, one line
+    chunks = split_into_chunks(_doc(text), embedder.count_tokens)
+    assert 1 <= len(chunks) <= 3  # it was 164 identical chunks
+    assert [c.n for c in chunks] == list(range(len(chunks)))
+    assert all(c.n_chunks == len(chunks) for c in chunks)
+    assert all(embedder.count_tokens(c.embed_text()) <= MODEL_LIMIT for c in chunks)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import DATA, ROOT
 
 from app.cli import cli
+from kb.config import BUNDLED_DOCUMENTS
 
 
 def run(*args, env=None):
@@ -45,7 +46,8 @@ def test_ingest_stats_and_ask_json(kb_copy, tmp_path):
     assert result.output.startswith("read 3, unchanged 0, added 3, changed 0, removed 0, skipped 0")
 
     stats = json.loads(run("stats", "--json", env=env).output)
-    assert stats["documents"] == 28 and stats["chunks"] > 200
+    bundled = [p for p in BUNDLED_DOCUMENTS.glob("*.md") if p.name.lower() != "readme.md"]
+    assert stats["documents"] == len(bundled) + 3 and stats["chunks"] > 200
     assert set(stats["topics"]) == {"efficacy", "safety", "protocol", "mechanism", "stigma",
                                     "access", "equity", "policy", "social-work"}
     assert all(v["documents"] >= 3 for v in stats["topics"].values())
@@ -100,3 +102,16 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0
         assert command.help and len(command.help.strip()) > 40, name
         assert "kb " in command.help, f"`kb {name} --help` shows no example"
+
+
+def test_a_folder_with_nothing_readable_exits_non_zero(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n")
+    (folder / ".hidden.md").write_text("# not read")
+    result = run("ingest", "-q", str(folder))
+    assert result.exit_code == 1
+    assert result.output.startswith("read 0, unchanged 0, added 0")
+    assert result.output.strip().endswith(
+        "Error: nothing could be ingested: no readable file (.md, .markdown, .txt, .html, .htm, "
+        ".pdf, .docx) in the inputs.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from kb.config import Settings
 from kb.errors import ModelMismatchError
@@ -16,12 +17,17 @@ TEXTS = [
 ]
 
 
+# The export takes a minute: keep it between test sessions (the file name carries the export
+# recipe's version, so a changed recipe builds a new one).
+ONNX_CACHE = ROOT / ".kbdata" / "test-cache" / "models"
+
+
 @pytest.fixture(scope="module")
-def onnx_embedder(tmp_path_factory):
+def onnx_embedder():
     pytest.importorskip("onnx", reason="the onnx package builds the int8 model (dev extra)")
     from kb.embed_onnx import OnnxEmbedder
 
-    return OnnxEmbedder(tmp_path_factory.mktemp("models"))
+    return OnnxEmbedder(ONNX_CACHE)
 
 
 def test_torch_backend_equals_the_sentence_transformers_pipeline(embedder):
@@ -36,6 +42,7 @@ def test_torch_backend_equals_the_sentence_transformers_pipeline(embedder):
         assert embedder.count_tokens(text) == len(reference.tokenizer(text)["input_ids"])
 
 
+@pytest.mark.slow  # builds the ONNX export on a first run
 def test_onnx_int8_is_close_to_torch_and_shares_the_tokenizer(embedder, onnx_embedder):
     spans = [[(0, 20), (21, len(TEXTS[0]))], [(0, len(TEXTS[1]))], [(0, 5)]]
     p_torch, s_torch = embedder.embed_passages(TEXTS, spans)
@@ -48,6 +55,7 @@ def test_onnx_int8_is_close_to_torch_and_shares_the_tokenizer(embedder, onnx_emb
     assert onnx_embedder.path.exists()  # built once, reused by the next process
 
 
+@pytest.mark.slow
 def test_an_index_built_with_one_backend_refuses_the_other(kb_copy, onnx_embedder):
     from ingest.pipeline import run_ingest
     from kb.assistant import build_assistant

@@ -91,7 +91,7 @@ def test_sentence_scoring_stores_every_sentence_vector(embedder, tmp_path):
     assert data["modes"]["hybrid"]["ndcg_at_10"] == 1.0
     import chromadb
 
-    from kb import store
+    from kb.store_codec import unpack_vectors
 
     client = chromadb.PersistentClient(path=str(tmp_path / "kbdata" / "chroma"))
     (name,) = [c.name for c in client.list_collections() if "sentences" in c.name]
@@ -100,7 +100,7 @@ def test_sentence_scoring_stores_every_sentence_vector(embedder, tmp_path):
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
         doc_id = cid.split("#")[0]
         assert text == corpus[doc_id][1]
-        vecs = store.unpack_vectors(meta["sentence_vectors"], embedder.dim)
+        vecs = unpack_vectors(meta["sentence_vectors"], embedder.dim)
         # one vector per sentence, each the sentence embedded on its own (title in front)
         assert vecs.shape[0] == len(split_sentences(text))
         first = embedder.embed_texts([f"{corpus[doc_id][0]}\n{split_sentences(text)[0]}"])[0]

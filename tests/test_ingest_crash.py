@@ -21,6 +21,8 @@ from kb.errors import IndexLockedError
 from kb.retrieve import Retriever
 from kb.store import Index
 
+pytestmark = pytest.mark.slow  # real processes killed mid-ingest
+
 
 def _env(data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}

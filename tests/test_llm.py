@@ -44,7 +44,7 @@ def test_answer_without_valid_citations_falls_back_to_extractive(assistant):
                              "showing the extractive answer.")
 
 
-def test_timeout_and_errors_fall_back_with_a_notice(assistant):
+def test_timeout_and_errors_fall_back_with_a_notice(assistant, caplog):
     slow = FakeListChatModel(responses=["Late answer [1]."], sleep=3)
     answer = _assistant(assistant, slow, timeout=0.5).ask(QUESTION)
     assert answer.mode == "extractive" and answer.citations
@@ -54,9 +54,13 @@ def test_timeout_and_errors_fall_back_with_a_notice(assistant):
         def _call(self, *args, **kwargs):
             raise ConnectionError("endpoint down")
 
+    caplog.clear()
     broken = _assistant(assistant, Broken(responses=["x"])).ask(QUESTION)
     assert broken.mode == "extractive"
     assert broken.notice.startswith("The language model failed (ConnectionError)")
+    # The provider's own error is logged once, with its traceback, for the server log.
+    failures = [r for r in caplog.records if r.name == "kb.llm"]
+    assert len(failures) == 1 and failures[0].exc_info[1].args == ("endpoint down",)
 
 
 def test_not_covered_reply_and_abstention_come_before_the_llm(assistant):

@@ -14,6 +14,8 @@ from conftest import ROOT
 from bench import processes, serving
 from kb.config import Settings
 
+pytestmark = pytest.mark.slow  # a real `chroma run` and `kb serve` replicas
+
 CHROMA = Path(sys.executable).parent / "chroma"
 ENV = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
 

@@ -13,6 +13,8 @@ from ui_support import CHROMIUM, CHROMIUM_ARGS, running_chat
 
 from kb.config import Settings
 
+pytestmark = pytest.mark.slow  # a real server in real Chromium
+
 POISON = """---
 title: "Harbour lantern festival <img src=x onerror=\\"window.__pwned=3\\">"
 topics: [access]

@@ -170,3 +170,15 @@ def test_errors_reach_the_user_as_one_escaped_line_and_the_log_keeps_details(tmp
     assert "kb.log" in err.value.message
     log = settings.log_path.read_text()
     assert "RuntimeError: internal detail /srv/secret" in log and "Traceback" in log
+
+
+def test_feedback_escapes_characters_that_split_or_reverse_a_line(tmp_path):
+    path = tmp_path / "feedback.jsonl"
+    tricky = "one\u2028two\u2029three\u0085four\u202efive café"
+    append_feedback(path, feedback_record({"question": tricky, "answer": "ok"}, "up", tricky))
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 1  # str.splitlines splits on all four
+    assert not any(c in text for c in "\u2028\u2029\u0085\u202e")
+    assert "\\u2028" in text and "café" in text  # escaped, and accents stay readable
+    record = json.loads(text)
+    assert record["question"] == tricky and record["comment"] == tricky

@@ -10,12 +10,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 from gradio_client import Client
-from gradio_client.exceptions import AppError
+from gradio_client.exceptions import AppError, AuthenticationError
 from gradio_client.utils import QueueError
 from ui_support import running_chat
 
 from app.ui_examples import EXAMPLES
 from kb.config import Settings
+
+pytestmark = pytest.mark.slow  # real Gradio servers (`make test-fast` skips them)
 
 SECRET = "TOKEN-7f3c1e-do-not-serve"
 
@@ -114,7 +116,7 @@ def test_auth_is_required_when_set(assistant, tmp_path):
     settings = Settings(data_dir=tmp_path / "d", auth="ann:correct-horse")
     with running_chat(settings, assistant) as url:
         assert httpx.get(url + "config", timeout=10).status_code == 401
-        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; it must not answer
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
             _client(url).predict("Why is MDMA a Schedule I drug?", api_name="/ask")
         answer = _client(url, auth=("ann", "correct-horse")).predict(
             "Why is MDMA a Schedule I drug?", api_name="/ask")
