@@ -55,6 +55,10 @@ def verdicts(results: dict) -> list[dict]:
     if burst:
         check("burst past the queue: lost + wrong", "", burst["lost"] + burst["wrong"], 0)
         check("burst past the queue: explicit busy replies", "", burst["busy"], 1, ">=")
+    from bench.ratios import verdict_rows
+
+    for target, backend, value, limit, op in verdict_rows(s):
+        check(target, backend, value, limit, op)
     torch_q = _get(s, "scale", "torch", "quality", "hybrid", "ndcg_at_10")
     for b, r in s.get("scale", {}).items():
         q = _get(r, "quality", "hybrid", "ndcg_at_10")
@@ -111,6 +115,11 @@ def render(results: dict, json_path: Path) -> str:
     lines += _ask_lines(s.get("ask", {})) + _safety_lines(s.get("safety", {}))
     lines += _ingest_lines(s.get("ingest", {}))
     lines += _peer_lines(s.get("peer", {})) + _scale_lines(s.get("scale", {}))
+    from bench.curve_plot import table_lines
+
+    for backend, curve in s.get("curve", {}).items():
+        if isinstance(curve, dict):
+            lines += table_lines(curve, backend)
     lines += _serve_lines(s.get("serve", {}), s.get("load", {}))
     return "\n".join(lines).rstrip() + "\n"
 
@@ -194,6 +203,9 @@ def _peer_lines(peer: dict) -> list[str]:
         else:
             rows.append([f"ours ({name.removeprefix('ours-')})", r["chunks"], r["hit_at_5"],
                          _ms(r["ask_ms"]), "full ask (retrieve + answer)"])
+            if r.get("embed_query_ms"):
+                rows.append([f"ours ({name.removeprefix('ours-')})", "", "",
+                             _ms(r["embed_query_ms"]), "query embedding alone"])
     lines += _table(["pipeline", "chunks", "hit@5", "latency ms", "what is timed"], rows)
     return lines
 
@@ -232,9 +244,12 @@ def _serve_lines(serve: dict, load: dict) -> list[str]:
     lines = []
     if serve:
         lines += ["", "### Serving: `kb serve` cold start and memory", ""]
-        rows = [[b, _ms(r.get("first_answer_s")), _ms(r.get("http_up_s")), r.get("peak_rss_mb")]
+        rows = [[b, _ms(r.get("first_answer_s")), _ms(r.get("http_up_s")),
+                 _ms(r.get("bare_import_and_load_s")), r.get("cold_start_ratio"),
+                 r.get("peak_rss_mb")]
                 for b, r in serve.items() if not _skipped(r)]
         lines += _table(["backend", "launch to first answer s", "launch to HTTP up s",
+                         "bare: import gradio + load model s", "ratio",
                          "peak RSS MB (process + children)"], rows)
     users, burst = load.get("users"), load.get("burst")
     if users:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.indexes import BENCH_DATA, ROOT, quiet_environment
 
-SECTIONS = ("ask", "safety", "ingest", "peer", "scale", "serve", "load")
+SECTIONS = ("ask", "safety", "ingest", "peer", "scale", "curve", "serve", "load")
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_DOC = ROOT / "docs" / "benchmarks.md"
 

@@ -88,6 +88,22 @@ def ask_api(client, question: str) -> dict:
     return client.predict(question, "all", "all", [], api_name="/ask")
 
 
+BARE = ("import gradio\n"
+        "from kb.embedders import get_embedder\n"
+        "get_embedder({backend!r}, {models!r}).embed_query('a first question')\n")
+
+
+def bare_start(backend: str, models_dir: Path) -> float:
+    """Seconds for a bare process to import gradio and load the model (the cold start floor)."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BARE.format(backend=backend, models=str(models_dir))],
+                   cwd=ROOT, env=server_env(models_dir), check=True, capture_output=True,
+                   timeout=300)
+    return round(time.perf_counter() - t0, 2)
+
+
 def cold_start(data_dir: Path, question: str, extra_env: dict | None = None,
                warm_asks: list[str] | None = None, log: Path | None = None) -> dict:
     """Launch to first answer served through gradio_client; peak RSS over start and warm asks."""

@@ -6,7 +6,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from bench import ask_latency, ingest_speed, load, peer, safety_screen, scale, scifact, serving
+from bench import ask_latency, curve, ingest_speed, load, peer, ratios, safety_screen, scale, scifact, serving
 from bench.indexes import ingest_cached
 from bench.questions import hit_at_k, is_relevant
 from bench.stats import summarise
@@ -86,27 +86,44 @@ class Suite:
         questions = [q for q in self.questions() if q.answerable]
         docs = bundled_documents()
         p = peer.Peer(docs, self.data / "peer-bundled")
-        out["peer"] = peer.measure(p, [q.question for q in questions],
-                                   lambda i, found: hit_at_k(questions[i], found, 5))
-        out["peer"]["pipeline"] = "RecursiveCharacterTextSplitter(1000, 200) + Chroma + " \
-                                  "HuggingFaceEmbeddings, similarity_search k=5"
-        for backend in self.backends:
-            if not self.available(backend):
-                continue
-            assistant = build_assistant(self.bundled(backend), self.embedder(backend))
-            for q in questions[:5]:
-                assistant.ask(q.question)
-            times, retrieve, hits = [], [], 0
-            for q in questions:
+        texts = [q.question for q in questions]
+        assistants = {b: build_assistant(self.bundled(b), self.embedder(b))
+                      for b in self.backends if self.available(b)}
+        for text in texts[:5]:  # warm up every side
+            p.search(text)
+            for assistant in assistants.values():
+                assistant.ask(text)
+        # Interleaved question by question, so load on the machine falls on every side alike.
+        peer_ms, found = [], []
+        ours = {b: {"ask": [], "retrieve": [], "embed": [], "hits": 0} for b in assistants}
+        for q in questions:
+            t0 = time.perf_counter()
+            found.append(p.search(q.question))
+            peer_ms.append((time.perf_counter() - t0) * 1000)
+            for b, assistant in assistants.items():
                 t0 = time.perf_counter()
                 ans = assistant.ask(q.question)
-                times.append((time.perf_counter() - t0) * 1000)
-                retrieve.append(ans.timings_ms.get("retrieve", 0.0))
-                hits += hit_at_k(q, [(h.chunk.doc_id, h.chunk.text) for h in ans.retrieved], 5)
-            out[f"ours-{backend}"] = {
-                "queries": len(questions), "chunks": len(assistant.retriever.chunks),
-                "ask_ms": summarise(times), "retrieve_ms": summarise(retrieve),
-                "hit_at_5": round(hits / len(questions), 4)}
+                ours[b]["ask"].append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
+                assistant.embedder.embed_query(q.question)
+                ours[b]["embed"].append((time.perf_counter() - t0) * 1000)
+                ours[b]["retrieve"].append(ans.timings_ms.get("retrieve", 0.0))
+                ours[b]["hits"] += hit_at_k(q, [(h.chunk.doc_id, h.chunk.text)
+                                                for h in ans.retrieved], 5)
+        out["peer"] = {"queries": len(questions), "chunks": p.chunks, "build_s": p.build_s,
+                       "search_ms": summarise(peer_ms),
+                       "hit_at_5": round(sum(hit_at_k(q, f, 5) for q, f in
+                                             zip(questions, found, strict=True))
+                                         / max(len(questions), 1), 4),
+                       "pipeline": "RecursiveCharacterTextSplitter(1000, 200) + Chroma + "
+                                   "HuggingFaceEmbeddings, similarity_search k=5"}
+        for b, o in ours.items():
+            out[f"ours-{b}"] = {
+                "queries": len(questions), "chunks": len(assistants[b].retriever.chunks),
+                "ask_ms": summarise(o["ask"]), "retrieve_ms": summarise(o["retrieve"]),
+                "embed_query_ms": summarise(o["embed"]),
+                "hit_at_5": round(o["hits"] / max(len(questions), 1), 4)}
+            out[f"ours-{b}"]["ratios"] = ratios.ask_ratios(out, b)
 
     def scale(self) -> None:
         out = self.section("scale")
@@ -125,6 +142,22 @@ class Suite:
         out["peer"] = peer.measure(p, [c for _, c, _ in queries],
                                    lambda i, found: any(d in queries[i][2] for d, _ in found))
 
+    def curve(self) -> None:
+        """The cost curve on the first backend: synthetic knowledge bases up to 250k chunks."""
+        out = self.section("curve")
+        source = scifact.find_scifact()
+        if source is None:
+            out["skipped"] = "SciFact not found (../shared/benchmarks/beir/scifact)"
+            return
+        backend = self.backends[0]
+        sizes, limit = ((2_000,), 200) if self.quick else (curve.SIZES, None)
+        out[backend] = curve.run(self.embedder(backend), source, self.data, sizes, limit,
+                                 models_dir=self.data / f"bundled-{backend}" / "models")
+        if not self.quick and str(self.args.doc) not in ("", "."):
+            from bench.curve_plot import plot
+
+            plot(out[backend], self.args.doc.parent / "benchmarks-scale.png")
+
     def serve(self) -> None:
         repeats = 1 if self.quick else 3
         warm = [q.question for q in self.questions()[:20]]
@@ -135,8 +168,12 @@ class Suite:
                                        {"KB_EMBED_BACKEND": backend}, warm[1:],
                                        log=self.data / f"serve-{backend}.log")
                     for _ in range(repeats)]
-            return {"runs": runs,
-                    "first_answer_s": summarise([r["first_answer_s"] for r in runs]),
+            bare = [serving.bare_start(backend, self.data / f"bundled-{backend}" / "models")
+                    for _ in range(repeats)]
+            first = summarise([r["first_answer_s"] for r in runs])
+            bare_s = summarise(bare)
+            return {"runs": runs, "first_answer_s": first, "bare_import_and_load_s": bare_s,
+                    "cold_start_ratio": ratios.ratio(first["p50"], bare_s["p50"]),
                     "http_up_s": summarise([r["http_up_s"] for r in runs]),
                     "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
 

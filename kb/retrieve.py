@@ -7,15 +7,15 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
-from kb.lexical import LexicalIndex, top_rows
+from kb.lexical import top_rows
+from kb.read_view import ReadView, top_by_score
 from kb.records import Chunk, Hit
-from kb.sentence_index import SentenceIndex
 from kb.store import Index
 from kb.vocabulary import RETRIEVAL_MODES
 
@@ -74,40 +74,43 @@ def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85,
     return [hits[i] for i in kept]
 
 
-@dataclass(frozen=True)
-class _View:
-    """One index version as searches see it, replaced whole so a search never mixes two."""
-
-    version: str | None = None
-    chunks: tuple[Chunk, ...] = ()
-    row: dict[str, int] = field(default_factory=dict)
-    lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex([]))
-    sentences: SentenceIndex | None = None
+# Below this many passages the dense side is one exact matrix product over the view; above it,
+# Chroma's HNSW index answers the nearest-neighbour query (bench/scale.py measures both).
+MATRIX_UP_TO = 300_000
+DENSE_SEARCHES = ("auto", "matrix", "chroma")
 
 
 @dataclass(frozen=True)
-class _Dense:
-    """One candidate as the dense side sees it: `cosine` to the passage vector (what abstention
-    is calibrated on) and `score`, the value it is ranked and fused by."""
+class _Candidates:
+    """What one search found on each side, as view rows: rankings best first, and every row's
+    cosine (`cosines`) and dense ranking score (`dense`, the best sentence's when that is higher
+    and sentence scoring is on)."""
 
-    cosine: float
-    score: float
+    dense_ranking: list[int]
+    lexical_ranking: list[int]
+    cosines: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
 
 
 class Retriever:
-    """Searches one Index; rebuilds its BM25 view when the index version changes."""
+    """Searches one Index through an in-memory view rebuilt when the index version changes."""
 
     def __init__(self, index: Index, embedder, *,
                  check_every_s: float = 2.0, candidates: int = 30, fusion: str = "convex",
                  alpha: float = DEFAULT_ALPHA, rrf_k: int = 60,
-                 weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False) -> None:
+                 weights: tuple[float, float] = (1.0, 1.0), sentence_scoring: bool = False,
+                 dense_search: str = "auto") -> None:
         """`fusion` "convex": (1 - alpha) * z(cosine) + alpha * z(BM25) over the union of both
         top-`candidates` lists; "rrf": reciprocal-rank fusion with `rrf_k` and (dense, BM25)
         `weights`. `sentence_scoring`: the dense side scores a passage by its best match, the
         passage vector or one of its stored sentence vectors, and takes its candidates by that
-        score (every stored sentence is searched, in memory)."""
+        score (every stored sentence is searched, in memory). `dense_search`: "matrix" (exact, in
+        memory), "chroma" (Chroma's HNSW query) or "auto" (matrix up to MATRIX_UP_TO passages)."""
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
+        if dense_search not in DENSE_SEARCHES:
+            raise ValueError(f"dense_search must be one of {DENSE_SEARCHES}")
         self.index = index
         self.embedder = embedder
         self.check_every_s = check_every_s
@@ -117,10 +120,11 @@ class Retriever:
         self.rrf_k = rrf_k
         self.weights = weights
         self.sentence_scoring = sentence_scoring
+        self.dense_search = dense_search
         self._lock = threading.Lock()
         self._checked = 0.0
         self._fresh = False
-        self._view = _View()
+        self._view = ReadView.empty()
 
     @property
     def version(self) -> str | None:
@@ -130,8 +134,12 @@ class Retriever:
     def chunks(self) -> tuple[Chunk, ...]:
         return self._view.chunks
 
+    @property
+    def view(self) -> ReadView:
+        return self._view
+
     def refresh(self, force: bool = False) -> None:
-        """Reload chunks and BM25 if another process published a new index version."""
+        """Rebuild the view if another process published a new index version."""
         now = time.monotonic()
         if not force and self._fresh and now - self._checked < self.check_every_s:
             return
@@ -139,16 +147,11 @@ class Retriever:
             self._checked = now
             version = self.index.version
             if version != self.version or force:
-                if self.sentence_scoring:
-                    listed, _, sentence_vecs = self.index.chunks_with_vectors(self.embedder.dim)
-                else:
-                    listed, sentence_vecs = self.index.chunks(), None
-                chunks = tuple(listed)
-                self._view = _View(
-                    version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
-                    LexicalIndex([c.embed_text() for c in chunks]),
-                    SentenceIndex(sentence_vecs, self.embedder.dim) if sentence_vecs is not None
-                    else None)
+                chunks, vectors, sentences = self.index.chunks_with_vectors(self.embedder.dim)
+                # One object per version, swapped in one assignment: a search that started on
+                # the old view finishes on it.
+                self._view = ReadView.build(version, chunks, vectors, sentences,
+                                            self.sentence_scoring)
             self._fresh = True
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,
@@ -156,80 +159,66 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.refresh()
-        view, index = self._view, self.index
+        view = self._view
         if not view.chunks:
             raise EmptyIndexError("the index is empty; run `kb ingest` first.")
-        filters = filters or Filters()
         qv = self.embedder.embed_query(query) if query_vector is None else query_vector
+        found = self._candidates(view, query, qv, mode, filters or Filters())
+        return self._hits(view, found, self._fuse(found, mode), k)
+
+    def _uses_matrix(self, view: ReadView) -> bool:
+        return self.dense_search == "matrix" or (
+            self.dense_search == "auto" and len(view.chunks) <= MATRIX_UP_TO)
+
+    def _candidates(self, view: ReadView, query: str, qv: np.ndarray, mode: str,
+                    filters: Filters) -> _Candidates:
+        """The top `candidates` rows of the dense side and of BM25, within the filters."""
         n = min(self.candidates, len(view.chunks))
-        allowed = None
-        if filters != Filters():
-            allowed = np.array([filters.admits(c) for c in view.chunks], dtype=bool)
-        best = view.sentences.best_per_chunk(qv) if view.sentences is not None else None
-
-        def dense_score(cid: str, cosine: float) -> float:
-            """The dense side's ranking score: the passage cosine, or its best sentence's when
-            sentence scoring is on (a passage written since the last refresh has no row yet)."""
-            row = view.row.get(cid)
-            return cosine if best is None or row is None else max(cosine, float(best[row]))
-
-        stored: dict = {}
-
-        def fetch(ids: list[str]) -> None:
-            """Add the stored chunks (and the dense view) of `ids` not fetched yet."""
-            for record in index.get([cid for cid in ids if cid not in stored]):
-                cid = record.chunk.chunk_id
-                stored[cid] = record
-                if cid not in dense:
-                    cosine = float(np.dot(qv, record.vector))
-                    dense[cid] = _Dense(cosine, dense_score(cid, cosine))
-
-        dense: dict[str, _Dense] = {}
-        dense_ranking: list[str] = []
-        if mode in ("hybrid", "dense"):
-            ids, cosines = index.query(qv, n, where=filters)
-            for cid, cosine in zip(ids, cosines.tolist(), strict=True):
-                dense[cid] = _Dense(cosine, dense_score(cid, cosine))
-                dense_ranking.append(cid)
-            if best is not None:
-                # The passages with the best sentences join the nearest passage vectors, so the
-                # ranking is the exact top n by score, whichever of the two gives it.
-                fetch([cid for i, _ in top_rows(best, n, allowed)
-                       if (cid := view.chunks[i].chunk_id) not in dense])
-                dense_ranking = sorted(dense, key=lambda cid: -dense[cid].score)[:n]
-        lexical: dict[str, float] = {}
+        allowed = view.admitted(filters)
+        in_memory = view.sentences is not None or self._uses_matrix(view)
+        cosines = view.cosines(qv) if in_memory else np.full(len(view.chunks), np.nan, np.float32)
+        dense = cosines
+        if view.sentences is not None:
+            dense = np.maximum(cosines, view.sentences.best_per_chunk(qv))
+        dense_ranking: list[int] = []
+        if mode in ("hybrid", "dense") and in_memory:
+            dense_ranking = top_by_score(dense, n, allowed)
+        elif mode in ("hybrid", "dense"):
+            ids, _ = self.index.query(qv, n, where=filters)
+            # a passage written since this view was built is not in it: skip it
+            dense_ranking = [r for cid in ids if (r := view.row.get(cid)) is not None]
+        lexical = np.zeros(len(view.chunks), dtype=np.float32)
+        lexical_ranking: list[int] = []
         if mode in ("hybrid", "bm25"):
-            lex_scores = view.lexical.scores(query)
-            lexical = {view.chunks[i].chunk_id: s for i, s in top_rows(lex_scores, n, allowed)}
-        lexical_ranking = list(lexical)
+            lexical = view.lexical.scores(query)
+            lexical_ranking = [i for i, _ in top_rows(lexical, n, allowed)]
+        if not in_memory:  # cosines of the candidates only, from their rows of the matrix
+            rows = np.array(sorted(set(dense_ranking) | set(lexical_ranking)), dtype=np.int64)
+            cosines[rows] = view.vectors[rows] @ np.asarray(qv, dtype=np.float32)
+        return _Candidates(dense_ranking, lexical_ranking, cosines, dense, lexical)
+
+    def _fuse(self, found: _Candidates, mode: str) -> list[tuple[int, float]]:
+        """(row, fused score), best first."""
         if mode == "hybrid" and self.fusion == "convex":
-            # Both sides need a score for every candidate: cosines for BM25-only candidates,
-            # BM25 for dense-only ones (zero when it shares no word with the query).
-            fetch([cid for cid in lexical if cid not in dense])
-            union = list(dict.fromkeys(dense_ranking + lexical_ranking))
-            fused = fuse_scores(
-                [{cid: dense[cid].score for cid in union if cid in dense},
-                 {cid: float(lex_scores[view.row[cid]]) if cid in view.row else 0.0
-                  for cid in union}],
-                [1.0 - self.alpha, self.alpha])
-        elif mode == "hybrid":
-            fused = fuse_rankings([dense_ranking, lexical_ranking], self.weights, self.rrf_k)
-        else:
-            ranking = dense_ranking or lexical_ranking
-            fused = [(cid, 1.0 / (self.rrf_k + r)) for r, cid in enumerate(ranking, 1)]
-        # Take a few extra so near-duplicate collapsing still leaves k.
-        top = fused[: k * 2]
-        fetch([cid for cid, _ in top])
-        lex_rank = {cid: r for r, cid in enumerate(lexical_ranking, 1)}
-        dense_rank = {cid: r for r, cid in enumerate(dense_ranking, 1)}
-        hits = []
-        for cid, score in top:
-            if cid not in dense or cid not in stored:  # deleted between the BM25 view and now
-                continue
-            d, record = dense[cid], stored[cid]
-            hits.append(Hit(
-                chunk=record.chunk, score=score,
-                dense_score=d.cosine, bm25_rank=lex_rank.get(cid), dense_rank=dense_rank.get(cid),
-                sentence_vectors=record.sentence_vectors if len(record.sentence_vectors) else None,
-            ))
+            # Both sides score every candidate: cosines for BM25-only candidates, BM25 for
+            # dense-only ones (zero when it shares no word with the query).
+            union = list(dict.fromkeys(found.dense_ranking + found.lexical_ranking))
+            return fuse_scores([{r: float(found.dense[r]) for r in union},
+                                {r: float(found.lexical[r]) for r in union}],
+                               [1.0 - self.alpha, self.alpha])
+        if mode == "hybrid":
+            return fuse_rankings([found.dense_ranking, found.lexical_ranking], self.weights,
+                                 self.rrf_k)
+        ranking = found.dense_ranking or found.lexical_ranking
+        return [(r, 1.0 / (self.rrf_k + rank)) for rank, r in enumerate(ranking, 1)]
+
+    def _hits(self, view: ReadView, found: _Candidates, fused: list[tuple[int, float]],
+              k: int) -> list[Hit]:
+        """The best fused rows as hits, near-duplicates collapsed (a few extra taken so k stay)."""
+        lex_rank = {r: rank for rank, r in enumerate(found.lexical_ranking, 1)}
+        dense_rank = {r: rank for rank, r in enumerate(found.dense_ranking, 1)}
+        hits = [Hit(chunk=view.chunks[r], score=score, dense_score=float(found.cosines[r]),
+                    bm25_rank=lex_rank.get(r), dense_rank=dense_rank.get(r),
+                    sentence_vectors=view.sentence_vectors(r))
+                for r, score in fused[: k * 2]]
         return collapse_near_duplicates(hits, limit=k)

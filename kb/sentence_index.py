@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kb.store_codec import unpack_vectors
-
 
 class SentenceIndex:
     """The sentence vectors of a chunk set in one matrix, to find each chunk's best sentence.
@@ -23,13 +21,6 @@ class SentenceIndex:
                         else np.zeros((0, dim), dtype=np.float32))
         self._owners = np.flatnonzero(counts)  # chunks that have sentences, in order
         self._starts = (np.cumsum(counts) - counts)[self._owners]
-
-    @classmethod
-    def from_metadata(cls, metas: Sequence[dict], dim: int) -> SentenceIndex:
-        """From Chroma metadata as `store.chunk_metadata` writes it (`sentence_vectors`)."""
-        empty = np.zeros((0, dim), dtype=np.float32)
-        return cls([unpack_vectors(m["sentence_vectors"], dim)
-                    if m.get("sentence_vectors") else empty for m in metas], dim)
 
     def best_per_chunk(self, query_vector: np.ndarray) -> np.ndarray:
         """Each chunk's best sentence cosine to the (normalised) query; -inf without sentences."""

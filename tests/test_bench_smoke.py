@@ -152,3 +152,47 @@ def test_a_bench_cache_built_by_another_chunker_is_rebuilt(embedder, tmp_path, m
     again = ingest_cached(settings, glossary, embedder)
     assert again.chunks_added == again.chunks > 0  # embedded afresh, nothing left over
     assert Index.open(settings).metadata["chunker_version"] == "another-chunker"
+
+
+def test_ratio_targets_are_computed_from_one_runs_sections():
+    """Hand-made section results: every ratio target gets its value, limit and verdict."""
+    sections = {
+        "peer": {"peer": {"search_ms": summarise([10, 20, 30])},
+                 "ours-torch": {"ask_ms": summarise([12, 24, 90]),
+                                "embed_query_ms": summarise([8, 16, 24])}},
+        "serve": {"torch": {"cold_start_ratio": 1.2}},
+        "curve": {"torch": {"ratios": {
+            "13196": {"ask_p50_vs_smallest": 1.0, "peak_rss_gb": 0.6, "ndcg_vs_exact": 0.0},
+            "250000": {"ask_p50_vs_smallest": 3.5, "peak_rss_gb": 1.9, "ndcg_vs_exact": 0.0}}}},
+    }
+    verdicts = {v["target"]: v for v in report.verdicts({"sections": sections})}
+    assert verdicts["ask p50 vs peer p50"]["value"] == 1.2 and verdicts["ask p50 vs peer p50"]["pass"]
+    assert verdicts["ask p50 vs query embedding p50"]["value"] == 1.5
+    assert verdicts["ask p95 vs peer p95"]["value"] == pytest.approx(83.4 / 29, abs=1e-3)
+    assert not verdicts["ask p95 vs peer p95"]["pass"]
+    assert verdicts["cold start / (import gradio + load model)"]["pass"]
+    assert not verdicts["ask p50 at 250,000 chunks / at the smallest"]["pass"]
+    assert verdicts["peak RSS GB per replica at 250,000 chunks"]["value"] == 1.9
+    assert verdicts["nDCG@10 vs exact search (worst size)"]["pass"]
+
+
+def test_cost_curve_on_a_tiny_base(embedder, tmp_path):
+    """2,000 chunks recombined from the 8-abstract BEIR set, measured in its own process."""
+    from bench import curve
+    from bench.curve_plot import plot, table_lines
+
+    result = curve.run(embedder, DATA / "beir-mini", tmp_path, sizes=(2000,), progress=False)
+    small, large = result["sizes"]
+    assert small["chunks"] == small["real_chunks"] < large["chunks"] == 2000
+    assert large["chunks_in_view"] == 2000 and large["view_build_s"] > 0
+    for row in (small, large):
+        for dense in curve.DENSE:
+            assert row[dense]["queries"] > 0 and row[dense]["ask_ms"]["n"] == row[dense]["queries"]
+            assert 0 <= row[dense]["ndcg_at_10"] <= 1
+        assert row["matrix"]["same_top10_as_exact"] == 1.0 and row["peak_rss_mb"] > 100
+    ratios = result["ratios"]["2000"]
+    assert ratios["ask_p50_vs_smallest"] > 0 and ratios["ndcg_vs_exact"] == 0.0
+    assert plot(result, tmp_path / "scale.png").stat().st_size > 10_000
+    assert any("2,000" in line for line in table_lines(result, "torch"))
+    assert curve.run(embedder, DATA / "beir-mini", tmp_path, sizes=(2000,),
+                     progress=False)["sizes"][1]["cached"]

@@ -103,9 +103,10 @@ def test_two_replicas_find_a_document_ingested_through_the_cli(shared_index, tmp
     assert replicas[0].retriever.version == replicas[1].retriever.version
 
 
-def test_a_replica_with_a_stale_bm25_view_never_returns_a_deleted_chunk(shared_index, tmp_path,
-                                                                         embedder):
-    """Between index checks a replica may lag, but it only returns chunks Chroma still holds."""
+def test_a_lagging_replica_answers_from_one_version_until_its_next_check(shared_index, tmp_path,
+                                                                          embedder):
+    """Between index checks a replica serves the version it holds in memory, whole (an ask makes
+    no Chroma call but the optional HNSW query); at its next check it moves to the new one."""
     from ingest.pipeline import run_ingest
 
     folder = tmp_path / "docs"
@@ -115,11 +116,17 @@ def test_a_replica_with_a_stale_bm25_view_never_returns_a_deleted_chunk(shared_i
     lagging = _replica(shared_index, tmp_path / "lagging", embedder)
     assert lagging.retriever.search("Marrowby", 5, mode="bm25")[0].chunk.doc_id \
         == "marrowby-pilot.md"
+    old_version = lagging.retriever.version
     lagging.retriever.check_every_s = 3600  # it will not look for a new version now
     doc.unlink()
     report = run_ingest(writer, [str(folder)], embedder, progress=False)
     assert report.removed == ["marrowby-pilot.md"]
+    stale = lagging.retriever.search("Marrowby", 5)
+    assert lagging.retriever.version == old_version
+    assert {h.chunk.chunk_id for h in stale} <= {c.chunk_id for c in lagging.retriever.chunks}
+    lagging.retriever.check_every_s = 0  # its check is due
     hits = lagging.retriever.search("Marrowby", 5, mode="bm25")
+    assert lagging.retriever.version != old_version
     assert all(h.chunk.doc_id != "marrowby-pilot.md" for h in hits)
 
 
