@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -9,18 +11,20 @@ from dataclasses import dataclass, replace
 from kb import answer as extractive
 from kb import answerability, compose, safety, store
 from kb.config import Settings
-from kb.conversation import anchor_question, carried_subject, is_follow_up
+from kb.conversation import anchor_question, carried_subject, content_words, is_follow_up
 from kb.errors import KBError
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import SectionVectors
-from kb.sentences import question_kind
+from kb.sentences import question_kind, stem, stems_of
 from kb.subject import SubjectTable, dominant_doc
 
 ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "protocol",
               "mechanism", "social-work")
 USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
                     "knowledge base; check them before relying on it.")
+_ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
+                     r"covered|reimburs\w*)\b", re.IGNORECASE)
 # Other sections of the subject's document searched beyond the k passages.
 SUBJECT_SECTIONS = 12
 
@@ -34,6 +38,7 @@ class _KBView:
     vocab: frozenset
     by_doc: dict
     texts: dict  # chunk_id -> stored text, what citations are verified against
+    idf: dict  # word stem -> inverse document frequency over chunks
 
 
 class Assistant:
@@ -78,7 +83,7 @@ class Assistant:
                 by_doc.setdefault(c.doc_id, []).append(c)
             view = _KBView(version, SubjectTable.from_chunks(chunks),
                            answerability.vocabulary(c.embed_text() for c in chunks), by_doc,
-                           {c.chunk_id: c.text for c in chunks})
+                           {c.chunk_id: c.text for c in chunks}, _idf(chunks))
             self._view = view
         return view
 
@@ -137,7 +142,9 @@ class Assistant:
         extra = self._subject_sections(query, query_vec, hits, subjects, filters, mode)
         focus = compose.Focus(kind=self._kind(question, turns, follow_up), subjects=subjects,
                               mentions=kbv.subjects.mentioned if subjects else None,
-                              strict=bool(named or carried))
+                              strict=bool(named or carried),
+                              terms=_terms(question, kbv.idf),
+                              about_access=bool(_ACCESS.search(question)))
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer
@@ -162,10 +169,16 @@ class Assistant:
             text, citations = extractive_answer()
             notice, mode_used = "Citations could not be verified; showing the extractive answer.", \
                 "extractive"
+        shown = {h.chunk.chunk_id for h in hits + extra}
+        by_id = {c.chunk_id: c for chunks in kbv.by_doc.values() for c in chunks} \
+            if any(c.chunk_id not in shown for c in citations) else {}
+        cited_more = [Hit(chunk=by_id[c.chunk_id], score=0.0) for c in citations
+                      if c.chunk_id not in shown and c.chunk_id in by_id]  # a caveat's passage
         if citations and all(c.origin == "user" for c in citations):
             notice = " ".join(p for p in (notice, USER_ONLY_NOTICE) if p)
         return Answer(question=question, answer=text, abstained=False, safety=None,
-                      citations=tuple(citations), retrieved=tuple(hits + extra), notice=notice,
+                      citations=tuple(citations), retrieved=tuple(hits + extra + cited_more),
+                      notice=notice,
                       disclaimer=safety.DISCLAIMER, mode=mode_used,
                       timings_ms={"retrieve": (t1 - t0) * 1000, "answer": _ms(t1)})
 
@@ -215,6 +228,20 @@ class Assistant:
         if follow_up and kind in ("other", "yesno") and turns:
             return question_kind(anchor_question(turns))
         return kind
+
+
+def _idf(chunks) -> dict:
+    df: dict[str, int] = {}
+    for c in chunks:
+        for t in stems_of(c.text):
+            df[t] = df.get(t, 0) + 1
+    n = max(len(chunks), 1)
+    return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+
+
+def _terms(question: str, idf: dict) -> dict:
+    """The question's content-word stems the knowledge base uses, weighted by IDF."""
+    return {stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf}
 
 
 def _quotes_flagged(citations, hits: Sequence[Hit]) -> bool:

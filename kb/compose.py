@@ -22,10 +22,13 @@ W_SUBJECT = 0.08  # it is about the subject the question names (its document or 
 W_OFF_SUBJECT = 0.08  # it is from another document and does not name the subject
 W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
 W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
-LAMBDA = 0.85
+W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
+W_BODY_LEX = 0.05  # the same, smaller, for every sentence
+LAMBDA = 0.95
 # Evidence types whose results need the sponsor and approval caveats.
 STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
+STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -42,6 +45,11 @@ class Focus:
     # True when the question (or the turn it continues) names the subject: sentences about
     # other subjects are then held back; False when the subject is only the dominant document.
     strict: bool = True
+    # the question's content-word stems with their IDF weights (for the lead's word overlap)
+    terms: dict = field(default_factory=dict)
+    # the question is about approval, prescribing, referral or coverage (the "not approved"
+    # caveat is then owed whatever the documents cited)
+    about_access: bool = False
 
 
 @dataclass
@@ -55,6 +63,7 @@ class Candidate:
     key: tuple[str, int]
     words: frozenset = field(default_factory=frozenset)
     back: bool = False
+    overlap: float = 0.0  # IDF-weighted share of the question's stems the sentence holds
 
 
 @lru_cache(maxsize=50_000)
@@ -107,9 +116,14 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
                 score += W_FACT * min(sent.fact_count(focus.kind, text), cap)
             if sent.section_fits(focus.kind, c.section):
                 score += W_SECTION
-            score += _subject_term(c.doc_id, text, focus)
+            term = _subject_term(c.doc_id, text, focus)
+            if focus.strict and term == -W_OTHER_SUBJECT:
+                continue  # about another study than the one named: never quoted for it
+            score += term
+            overlap = sent.overlap(focus.terms, text) if focus.terms else 0.0
+            score += W_BODY_LEX * overlap
             out.append(Candidate(hit, hi, si, text, vecs[si], score, key, sent.word_set(text),
-                                 sent.leans_back(text)))
+                                 sent.leans_back(text), overlap))
     return out
 
 
@@ -131,7 +145,7 @@ def choose(cands: Sequence[Candidate]) -> list[Candidate]:
     if not cands:
         return []
     standalone = [c for c in cands if not c.back] or list(cands)
-    lead = max(standalone, key=lambda c: c.score)
+    lead = max(standalone, key=lambda c: c.score + W_LEAD_LEX * c.overlap)
     chosen = [lead]
     best = lead.score
     pool = [c for c in cands if c is not lead]
@@ -146,7 +160,7 @@ def choose(cands: Sequence[Candidate]) -> list[Candidate]:
         pick = max(pool, key=value)
         pool.remove(pick)
         redundancy = float((vecs @ pick.vec).max())
-        if len(chosen) >= MIN_BODY and (pick.score < best - 0.12 or redundancy > 0.9):
+        if len(chosen) >= MIN_BODY and (pick.score < best - STOP_GAP or redundancy > 0.9):
             break
         if redundancy > 0.9 or not _fits(pick, chosen):
             continue
@@ -191,15 +205,18 @@ def caveat(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]],
     elif _quotes_retracted(chosen, pool):
         wanted.append("retracted")
     study = chosen[0].hit.chunk.evidence_type in STUDY_TYPES
+    approved = bool(sent.CAVEATS[1][1].search(said))
+    if focus.about_access and not approved:
+        wanted.append("not approved")  # a question that presumes it can be prescribed or paid
     if study and focus.kind in ("effect", "share", "finding", "duration"):
-        if sent.caveat_kind(said) not in ("single sponsor",) and "sponsor" not in said.lower():
+        if "sponsor" not in said.lower():
             wanted.append("single sponsor")
-        if not sent.CAVEATS[1][1].search(said):
+        if not approved:
             wanted.append("not approved")
     words = [c.words for c in chosen]
     keys = {c.key for c in chosen}
-    for kind in wanted:
-        for doc in docs:
+    for kind in dict.fromkeys(wanted):
+        for doc in docs + ([d for d in pool if d not in docs] if kind == "not approved" else []):
             for chunk in pool.get(doc, ()):
                 for si, (s, e) in enumerate(chunk.sentences):
                     text = chunk.text[s:e]

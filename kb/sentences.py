@@ -10,13 +10,13 @@ _KINDS = (
     ("effect", r"\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
                r"|\bhow many points\b"),
     ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
-    ("cost", r"\b(?:cost|costs|price|pay|pays|paid for|expensive|afford|reimburse|money|raise)\b"),
     ("when", r"^\s*(?:and\s+)?when\b|\bwhat (?:year|date|month)\b|\bhow long ago\b|\bsince when\b"),
-    ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"),
-    ("funding", r"\b(?:paid for|pay for|pays for|funded|funds|fund|funding|sponsor|sponsors|"
+    ("funding", r"\b(?:paid for|funded|funds|fund|funding|sponsor|sponsors|"
                 r"sponsored|financed|bankrolled)\b"),
     ("who", r"^\s*(?:and\s+)?who\b|\bwhich (?:organi[sz]ation|company|group|agency|judge|journal)\b"
             r"|\b(?:funded|sponsored|paid for|ran|started|founded)\b"),
+    ("cost", r"\b(?:cost|costs|price|pay|pays|expensive|afford|reimburse|money|raise)\b"),
+    ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bhow much\b|\bsample size\b"),
     ("finding", r"\b(?:find|found|finding|findings|show|showed|result|results|work|worked|say|said"
                 r"|conclude|report|reported|outcome|outcomes|happen|happened|vote|voted)\b"),
@@ -140,3 +140,22 @@ def word_set(sentence: str) -> frozenset[str]:
 
 def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.7) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= threshold
+
+
+def stem(word: str) -> str:
+    """A crude stem (first five letters): "voted"/"vote", "approved"/"approval" meet."""
+    return word[:5]
+
+
+@lru_cache(maxsize=50_000)
+def stems_of(sentence: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", facts_of(sentence).lower()))
+
+
+def overlap(terms: dict, sentence: str) -> float:
+    """IDF-weighted share of the question's stems (`terms`: stem -> weight) in the sentence."""
+    total = sum(terms.values())
+    if not total:
+        return 0.0
+    have = stems_of(sentence)
+    return sum(w for t, w in terms.items() if t in have) / total
