@@ -7,6 +7,8 @@ from functools import lru_cache
 
 # Question kinds, tried in order; the first that matches wins.
 _KINDS = (
+    ("limits", r"\blimit(?:ation)?s\b|\bweak (?:points?|spots?)\b|\bweakness(?:es)?\b|\bdownsides?\b"
+               r"|\bcaveats?\b|\bshortcomings?\b|\bflaws?\b"),
     ("effect", r"\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
                r"|\bhow many points\b"),
     ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
@@ -107,6 +109,7 @@ _SECTIONS = {
     "share": r"(?<!safety )results?\b|found|efficacy|outcome|who took part|participants",
     "cost": r"cost|price|insurance|pay|afford",
     "duration": r"last|follow-up|long-term|durab|later",
+    "limits": r"limitation|limits|caveat|weak|what .* cannot",
 }
 _SECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _SECTIONS.items()}
 
