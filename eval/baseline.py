@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from eval.metrics import HEADLINE
+from eval.metrics import HEADLINE, LOWER_IS_BETTER
 from kb.errors import KBError
 
 BASELINE = Path(__file__).parent / "baseline.json"
@@ -65,7 +65,12 @@ def regressions(summary: dict, baseline: dict) -> list[str]:
             continue
         now = summary.get(key)
         margin = float(margins.get(key, default))
-        if now is None or now < base - margin:
+        if key in LOWER_IS_BETTER:
+            if now is None or now > base + margin:
+                shown = "none" if now is None else f"{now:.4f}"
+                problems.append(f"{key} {shown} is above the baseline {base:.4f} plus the margin "
+                                f"{margin:.2f}")
+        elif now is None or now < base - margin:
             shown = "none" if now is None else f"{now:.4f}"
             problems.append(f"{key} {shown} is below the baseline {base:.4f} minus the margin "
                             f"{margin:.2f}")

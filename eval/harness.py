@@ -1,9 +1,10 @@
 """run_eval(): put every question through Assistant.ask (as the CLI and chat do) and score it.
 
-Answers, citations, abstention and latency come from `assistant.ask(question, k=k, mode=mode)`,
-the call behind `kb ask`. ask() keeps only k passages, so the ranking metrics (which look 10 deep)
-come from `assistant.retriever.search(question, 10, mode=mode)`, the same search ask() runs; its
-first k hits are the k passages ask() answered from.
+Answers, citations, abstention and latency come from `assistant.ask(question, history=...,
+k=k, mode=mode)`, the call behind `kb ask` and the chat. ask() keeps only k passages, so the
+ranking metrics (which look 10 deep) come from `assistant.ranked(question, 10, mode=mode)`, the
+same search ask() runs. Ranking metrics are for single-turn cases; a follow-up is judged on its
+answer text (what the reader sees), as every case also is.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from eval import answer_text
 from eval.metrics import QuestionResult, ranking_measures, score_runs, summarize_by_topic
 from eval.sets import EvalCase
 from kb.vocabulary import RETRIEVAL_MODES
@@ -59,7 +61,7 @@ def _doc_qrels(case: EvalCase, qrels: dict[str, int], chunks_by_id: dict) -> dic
 def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int],
              chunks_by_id: dict) -> QuestionResult:
     t0 = time.perf_counter()
-    answer = assistant.ask(case.question, k=k, mode=mode)
+    answer = assistant.ask(case.question, history=list(case.history), k=k, mode=mode)
     latency = (time.perf_counter() - t0) * 1000
     best = max((h.dense_score for h in answer.retrieved if h.dense_score is not None),
                default=None)
@@ -67,10 +69,28 @@ def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int]
     common = dict(id=case.id, topic=case.topic, answerable=case.answerable,
                   declined=answer.abstained or answer.safety is not None,
                   abstained=answer.abstained, safety=answer.safety, latency_ms=latency,
-                  best_cosine=best, cited=cited)
+                  best_cosine=best, cited=cited, follow_up=case.follow_up, split=case.split)
+    declined = common["declined"]
+    if not declined:
+        common["duplicate"] = answer_text.has_duplicate(answer.answer) or \
+            len({(c.chunk_id, c.quote_start) for c in answer.citations}) < len(answer.citations)
+        common["orphan"] = answer_text.has_orphan(answer.citations)
     if not case.answerable:
         return QuestionResult(**common)
-    hits = assistant.retriever.search(case.question, max(RANK_DEPTH, k), mode=mode)
+    if case.expect_any:
+        common["answer_has"] = not declined and answer_text.contains_any(answer.answer,
+                                                                          case.expect_any)
+        common["lead_has"] = not declined and answer_text.contains_any(
+            answer_text.lead(answer.answer), case.expect_any)
+    relevant = sum(1 for cid in cited if qrels.get(cid, 0) >= 1)
+    quoted = None
+    if case.expect_any:
+        quoted = any(want.lower() in c.quote.lower()
+                     for c in answer.citations for want in case.expect_any)
+    if case.follow_up:
+        return QuestionResult(**common, citations=len(cited), relevant_citations=relevant,
+                              quoted=quoted)
+    hits = assistant.ranked(case.question, max(RANK_DEPTH, k), mode=mode)
     ranked = [h.chunk.chunk_id for h in hits]
     measures = ranking_measures(k)
     passage = score_runs({n: m for n, m in measures.items() if n != "recall_at_k"},
@@ -79,14 +99,9 @@ def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int]
     recall = score_runs({"recall_at_k": measures["recall_at_k"]},
                         {case.id: _doc_qrels(case, qrels, chunks_by_id)},
                         {case.id: docs_top_k})[case.id]["recall_at_k"]
-    quoted = None
-    if case.expect_any:
-        quoted = any(want.lower() in c.quote.lower()
-                     for c in answer.citations for want in case.expect_any)
     return QuestionResult(**common, hit=passage["hit_at_k"], recall=recall, rr=passage["mrr"],
                           ndcg=passage["ndcg_at_10"], citations=len(cited),
-                          relevant_citations=sum(1 for cid in cited if qrels.get(cid, 0) >= 1),
-                          retrieved=tuple(ranked), quoted=quoted)
+                          relevant_citations=relevant, retrieved=tuple(ranked), quoted=quoted)
 
 
 def run_eval(assistant, cases: Sequence[EvalCase], *, k: int = 5, mode: str = "hybrid",

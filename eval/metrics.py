@@ -9,7 +9,11 @@ import ir_measures
 import numpy as np
 
 HEADLINE = ("hit_at_k", "recall_at_k", "mrr", "ndcg_at_10", "citation_precision",
-            "answer_support", "quote_support", "abstain_precision", "abstain_recall")
+            "answer_support", "quote_support", "answer_contains", "lead_contains",
+            "followup_answer_contains", "duplicate_rate", "orphan_rate", "abstain_precision",
+            "abstain_recall")
+# Scores where lower is better (the CI gate fails when they rise above the baseline plus margin).
+LOWER_IS_BETTER = frozenset({"duplicate_rate", "orphan_rate"})
 LATENCY = ("latency_ms_p50", "latency_ms_p95")
 
 
@@ -63,6 +67,13 @@ class QuestionResult:
     cited: tuple[str, ...] = ()
     # Does a quoted sentence hold one of the case's `expect_any` strings? None without them.
     quoted: bool | None = None
+    # The same on the answer text the user sees: anywhere in it, and in its first sentence.
+    answer_has: bool | None = None
+    lead_has: bool | None = None
+    duplicate: bool = False  # a sentence repeated, or nearly, in the answer
+    orphan: bool = False  # a sentence that leans on an antecedent the answer does not show
+    follow_up: bool = False  # asked after earlier turns (the case has a history)
+    split: str = "tune"
 
     @property
     def supported(self) -> bool:
@@ -86,6 +97,9 @@ def summarize(results: Sequence[QuestionResult]) -> dict:
     must = sum(1 for r in results if not r.answerable)
     cites = sum(r.citations for r in ans)
     lat = np.asarray([r.latency_ms for r in results], dtype=float)
+    shown = [r for r in results if not r.declined]
+    with_expect = [r for r in ans if r.answer_has is not None]
+    follow = [r for r in with_expect if r.follow_up]
     return {
         "n": len(results),
         "n_answerable": len(ans),
@@ -98,6 +112,12 @@ def summarize(results: Sequence[QuestionResult]) -> dict:
         "answer_support": _ratio(sum(1 for r in ans if r.supported), len(ans)),
         "quote_support": _ratio(sum(1 for r in ans if r.quoted),
                                 sum(1 for r in ans if r.quoted is not None)),
+        "answer_contains": _ratio(sum(1 for r in with_expect if r.answer_has), len(with_expect)),
+        "lead_contains": _ratio(sum(1 for r in with_expect if r.lead_has), len(with_expect)),
+        "followup_answer_contains": _ratio(sum(1 for r in follow if r.answer_has), len(follow)),
+        "duplicate_rate": _ratio(sum(1 for r in shown if r.duplicate), len(shown)),
+        "orphan_rate": _ratio(sum(1 for r in shown if r.orphan), len(shown)),
+        "n_follow_up": sum(1 for r in results if r.follow_up),
         "abstain_precision": _ratio(tp, tp + fp),
         "abstain_recall": _ratio(tp, must),
         "latency_ms_p50": float(np.percentile(lat, 50)) if lat.size else None,
@@ -106,10 +126,13 @@ def summarize(results: Sequence[QuestionResult]) -> dict:
 
 
 def summarize_by_topic(results: Sequence[QuestionResult]) -> dict:
-    """summarize() overall, plus `by_topic` in first-seen topic order."""
+    """summarize() overall, plus `by_topic` in first-seen topic order and `by_split` (tune,
+    heldout)."""
     topics = list(dict.fromkeys(r.topic for r in results))
     summary = summarize(results)
     summary["by_topic"] = {t: summarize([r for r in results if r.topic == t]) for t in topics}
+    summary["by_split"] = {s: summarize([r for r in results if r.split == s])
+                           for s in ("tune", "heldout") if any(r.split == s for r in results)}
     return summary
 
 

@@ -11,13 +11,17 @@ from eval.metrics import HEADLINE, LATENCY, rounded
 LABELS = {
     "hit_at_k": "hit@{k}", "recall_at_k": "recall@{k}", "mrr": "MRR@10", "ndcg_at_10": "nDCG@10",
     "citation_precision": "citation precision", "answer_support": "answer support",
-    "quote_support": "quote support",
+    "quote_support": "quote support", "answer_contains": "answer contains expected",
+    "lead_contains": "lead contains expected", "followup_answer_contains": "follow-up contains",
+    "duplicate_rate": "duplicate rate (lower better)", "orphan_rate": "orphan rate (lower better)",
     "abstain_precision": "abstain precision", "abstain_recall": "abstain recall",
     "latency_ms_p50": "latency p50 (ms)", "latency_ms_p95": "latency p95 (ms)",
 }
 SHORT = {"hit_at_k": "hit@{k}", "recall_at_k": "rec@{k}", "mrr": "MRR", "ndcg_at_10": "nDCG",
          "citation_precision": "cite-P", "answer_support": "support", "quote_support": "quote",
-         "abstain_precision": "abst-P", "abstain_recall": "abst-R"}
+         "answer_contains": "ans", "lead_contains": "lead", "followup_answer_contains": "fup",
+         "duplicate_rate": "dup", "orphan_rate": "orph", "abstain_precision": "abst-P",
+         "abstain_recall": "abst-R"}
 
 
 def _fmt(value, latency: bool = False) -> str:
@@ -45,6 +49,17 @@ def topic_rows(summary: dict) -> list[list[str]]:
     rows = [["topic", "n", *(SHORT[key].format(k=k) for key in HEADLINE)]]
     for topic, s in summary["by_topic"].items():
         rows.append([topic, str(s["n"]), *(_fmt(s.get(key)) for key in HEADLINE)])
+    return rows
+
+
+def split_rows(summary: dict) -> list[list[str]]:
+    """Tune and held-out parts side by side (held-out cases are never looked at when tuning)."""
+    parts = summary.get("by_split") or {}
+    rows = [["metric", *(f"{name} (n={s['n']})" for name, s in parts.items())]]
+    k = summary["k"]
+    for key in (*HEADLINE, *LATENCY):
+        rows.append([LABELS[key].format(k=k), *(_fmt(s.get(key), key in LATENCY)
+                                                for s in parts.values())])
     return rows
 
 
@@ -84,6 +99,8 @@ def format_terminal(summary: dict, set_name: str) -> str:
     head_mode = summary.get("headline_mode", summary["mode"])
     parts = [_title(summary, set_name), "", text_table(headline_rows(summary)), "",
              f"by topic ({head_mode}):", text_table(topic_rows(summary))]
+    if summary.get("by_split"):
+        parts += ["", f"tune and held-out parts ({head_mode}):", text_table(split_rows(summary))]
     if "modes" in summary:
         parts += ["", "nDCG@10 by topic and mode:", text_table(topic_mode_rows(summary))]
     for w in summary.get("warnings", []):
@@ -102,10 +119,16 @@ def failures(runs) -> list[str]:
                 out.append(f"{run.mode}: {r.id} ({r.topic}) answerable but declined: {why}")
             elif r.answerable and not r.supported:
                 out.append(f"{run.mode}: {r.id} ({r.topic}) no relevant passage cited")
+            elif r.answerable and r.answer_has is False:
+                out.append(f"{run.mode}: {r.id} ({r.topic}) answer lacks every expected string")
             elif not r.answerable and not r.declined:
                 best = "-" if r.best_cosine is None else f"{r.best_cosine:.3f}"
                 out.append(f"{run.mode}: {r.id} ({r.topic}) should be declined but was answered "
                            f"(best cosine {best})")
+            if r.duplicate or r.orphan:
+                what = " and ".join(w for w, bad in (("a repeated sentence", r.duplicate),
+                                                     ("an orphaned sentence", r.orphan)) if bad)
+                out.append(f"{run.mode}: {r.id} ({r.topic}) answer has {what}")
     return out
 
 
@@ -160,6 +183,9 @@ def write_report(folder: Path, summary: dict, runs, set_name: str) -> list[Path]
     md = [f"# Eval report\n\n{_title(summary, set_name)}.\n",
           "## Overall\n", markdown_table(headline_rows(summary)), "",
           f"## By topic ({head_mode})\n", markdown_table(topic_rows(summary)), ""]
+    if summary.get("by_split"):
+        md += [f"## Tune and held-out parts ({head_mode})\n", markdown_table(split_rows(summary)),
+               ""]
     if "modes" in summary:
         md += ["## nDCG@10 by topic and mode\n", markdown_table(topic_mode_rows(summary)), ""]
     md += ["![scores by mode and topic](chart.png)\n", "## Misses\n"]

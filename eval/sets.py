@@ -12,7 +12,9 @@ from kb.vocabulary import DECLINE_TOPICS, TOPICS
 
 DEFAULT_SET = Path(__file__).parent / "sets" / "default.jsonl"
 SCHEMA_HINT = ('one JSON object a line: {"id", "question", "topic", "expect_any": [...], '
-               '"gold_docs": [...], "answerable": true|false}')
+               '"gold_docs": [...], "answerable": true|false, "history": [...], '
+               '"split": "tune"|"heldout"}')
+SPLITS = ("tune", "heldout")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,14 @@ class EvalCase:
     gold_docs: tuple[str, ...] = ()
     answerable: bool = True
     line: int = 0
+    # earlier questions of the conversation, oldest first; empty for a single-turn case
+    history: tuple[str, ...] = ()
+    # "heldout" cases are never looked at while tuning; scores are reported for both parts
+    split: str = "tune"
+
+    @property
+    def follow_up(self) -> bool:
+        return bool(self.history)
 
     def relevance(self, chunk: Chunk) -> int:
         """2: the passage contains an expected string; 1: it is from a gold document; 0: neither."""
@@ -63,9 +73,14 @@ def parse_case(row: object, where: str, line: int = 0) -> EvalCase:
     if answerable and not (expect or gold):
         raise EvalSetError(f"{where}: an answerable question needs \"expect_any\" strings or "
                            "\"gold_docs\" ids, or set \"answerable\": false.")
+    split = row.get("split", "tune")
+    if split not in SPLITS:
+        raise EvalSetError(f"{where}: \"split\" must be \"tune\" or \"heldout\", "
+                           f"not {json.dumps(split)}.")
     return EvalCase(id=row["id"].strip(), question=row["question"].strip(),
                     topic=row["topic"].strip(), expect_any=expect, gold_docs=gold,
-                    answerable=answerable, line=line)
+                    answerable=answerable, line=line, history=_strings(row, "history", where),
+                    split=split)
 
 
 def load_eval_set(path: Path) -> list[EvalCase]:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from kb.records import Citation, Hit
+from kb import compose
+from kb.records import Chunk, Citation, Hit
 
 # Cosine between the question and the best passage below which the knowledge base is taken not to
 # cover it. Calibrated on eval/sets/default.jsonl with `kb eval --calibrate` (see docs/abstention.md).
 DEFAULT_MIN_SCORE = 0.42
-MAX_SENTENCES, MIN_SENTENCES = 5, 2
 _MARKER = re.compile(r"\[(\d+)\]")
+CAVEAT_LABEL = "Caveat: "
 
 
 def nearest_topics(hits: Sequence[Hit], n: int = 3) -> tuple[str, ...]:
@@ -28,59 +29,6 @@ def abstention_text(topics: Sequence[str], covered: Sequence[str]) -> str:
     if topics:
         text += " The nearest topics it does cover: " + ", ".join(topics) + "."
     return text
-
-
-def _usable(sentence: str) -> bool:
-    words = sentence.split()
-    return len(words) >= 6 and not sentence.rstrip().endswith(":")
-
-
-def select_sentences(hits: Sequence[Hit], query_vec: np.ndarray, *, lam: float = 0.85,
-                     max_sentences: int = MAX_SENTENCES,
-                     weights: tuple[float, float, float] = (0.5, 0.2, 0.2)
-                     ) -> list[tuple[int, int, float]]:
-    """(hit index, sentence index, relevance) chosen by MMR over sentence vectors.
-
-    Relevance = w_s * cos(sentence, question) + w_p * cos(passage, question) + w_r * rank prior,
-    the prior falling from 1 for the first hit to 1/k for the last, so the hybrid ranking (which
-    BM25 helps) reaches the answer, not only the dense cosines. `weights` = (w_s, w_p, w_r) and
-    lambda were picked on the default eval set (docs/answer-tuning.md has the sweeps). Adding word
-    overlap with the question made the chosen quotes worse there.
-    """
-    cands, vecs, rels = [], [], []
-    for hi, hit in enumerate(hits):
-        if hit.sentence_vectors is None:
-            continue
-        for si, (s, e) in enumerate(hit.chunk.sentences):
-            if si >= len(hit.sentence_vectors) or not _usable(hit.chunk.text[s:e]) \
-                    or si in hit.chunk.flagged_sentences:  # flagged at ingest: never quoted
-                continue
-            vec = hit.sentence_vectors[si]
-            # The passage's own similarity keeps sentences in context of a relevant passage.
-            rel = weights[0] * float(vec @ query_vec) + weights[1] * float(hit.dense_score or 0.0) \
-                + weights[2] * (1.0 - hi / len(hits))
-            cands.append((hi, si))
-            vecs.append(vec)
-            rels.append(rel)
-    if not cands:
-        return []
-    vecs_arr = np.asarray(vecs)
-    rel_arr = np.asarray(rels)
-    best = float(rel_arr.max())
-    chosen: list[int] = []
-    while len(chosen) < min(max_sentences, len(cands)):
-        if chosen:
-            redundancy = (vecs_arr @ vecs_arr[chosen].T).max(axis=1)
-        else:
-            redundancy = np.zeros(len(cands))
-        mmr = lam * rel_arr - (1 - lam) * redundancy
-        mmr[chosen] = -np.inf
-        i = int(np.argmax(mmr))
-        too_weak = rel_arr[i] < best - 0.12 or (chosen and redundancy[i] > 0.9)
-        if len(chosen) >= MIN_SENTENCES and too_weak:
-            break
-        chosen.append(i)
-    return [(cands[i][0], cands[i][1], float(rel_arr[i])) for i in chosen]
 
 
 def sources_for(quote: str, chunk) -> list:
@@ -106,16 +54,31 @@ def citation_for(n: int, hit: Hit, sentence_index: int) -> Citation:
     )
 
 
-def extractive_answer(hits: Sequence[Hit], query_vec: np.ndarray) -> tuple[str, list[Citation]]:
-    """2-5 sentences from the passages, in reading order, each followed by its [n]."""
-    picked = select_sentences(hits, query_vec)
-    # Read well: passages in rank order, sentences in document order within a passage.
-    picked.sort(key=lambda p: (p[0], p[1]))
+def extractive_answer(hits: Sequence[Hit], query_vec: np.ndarray, *,
+                      focus: compose.Focus | None = None, ranked: int | None = None,
+                      pool: Mapping[str, Sequence[Chunk]] | None = None,
+                      own_vec: np.ndarray | None = None) -> tuple[str, list[Citation]]:
+    """The sentence that answers first, then 1-3 supporting sentences from distinct passages,
+    then at most one labelled caveat from a cited document; each followed by its [n].
+
+    `ranked`: how many of `hits` are the retrieval's own ranking (the rest are other sections of
+    the subject document); `pool`: every chunk of the cited documents, by doc_id (for caveats);
+    `own_vec`: a follow-up's own words, averaged with the combined query for sentence relevance.
+    """
+    focus = focus or compose.Focus()
+    vecs = [query_vec] if own_vec is None else [query_vec, own_vec]
+    cands = compose.candidates(hits, vecs, focus, ranked or len(hits))
+    chosen = compose.choose(cands)
     parts, citations = [], []
-    for n, (hi, si, _) in enumerate(picked, 1):
-        cit = citation_for(n, hits[hi], si)
+    for n, c in enumerate(chosen, 1):
+        cit = citation_for(n, c.hit, c.si)
         citations.append(cit)
         parts.append(f"{cit.quote} [{n}]")
+    extra = compose.caveat(chosen, pool or {}, focus) if chosen else None
+    if extra is not None and len(citations) < compose.MAX_TOTAL:
+        cit = citation_for(len(citations) + 1, *extra)
+        citations.append(cit)
+        parts.append(f"{CAVEAT_LABEL}{cit.quote} [{cit.n}]")
     return " ".join(parts), citations
 
 

@@ -2,40 +2,44 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kb import answer as extractive
-from kb import safety
+from kb import answerability, compose, safety
 from kb.config import Settings
+from kb.conversation import anchor_question, carried_subject, content_words, is_follow_up
 from kb.errors import KBError
-from kb.records import Answer
+from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
+from kb.sections import section_hits
+from kb.sentences import question_kind, stem, stems_of
 from kb.store import Index
+from kb.subject import SubjectTable, dominant_doc
 
-_FOLLOW_UP = re.compile(
-    r"^(?:and|but|so|also|what about|how about|what if|why|how come|is that|are they|does that|"
-    r"do they|did they|was it|were they|same for|and for|for)\b"
-    r"|\b(?:it|its|they|them|their|that|this|those|these|he|she|there)\b",
-    re.IGNORECASE)
 ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "protocol",
               "mechanism", "social-work")
+USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
+                    "knowledge base; check them before relying on it.")
+_ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
+                     r"covered|reimburs\w*)\b", re.IGNORECASE)
+# Other sections of the subject's document searched beyond the k passages.
+SUBJECT_SECTIONS = 12
 
 
-_FILLER = frozenset(
-    "a an the and or but so also what about how why when where who which is are was were be been do "
-    "does did it its they them their that this those these he she there for of to in on at with "
-    "same too then any more than as by from if can could would should will".split())
+@dataclass(frozen=True)
+class _KBView:
+    """What the assistant derives from one index version: aliases, vocabulary, chunks by doc."""
 
-
-def content_words(question: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in _FILLER]
-
-
-def is_follow_up(question: str) -> bool:
-    """Short or pronoun-led questions lean on the previous turn."""
-    return len(question.split()) <= 6 or bool(_FOLLOW_UP.search(question))
+    version: str | None
+    subjects: SubjectTable
+    vocab: frozenset
+    by_doc: dict
+    texts: dict  # chunk_id -> stored text, what citations are verified against
+    idf: dict  # word stem -> inverse document frequency over chunks
 
 
 class Assistant:
@@ -43,7 +47,13 @@ class Assistant:
 
     def __init__(self, retriever: Retriever, *, k: int = 5,
                  min_score: float = extractive.DEFAULT_MIN_SCORE, chat_model=None,
-                 llm_timeout_s: float = 30.0, follow_up_floor: float = 0.25) -> None:
+                 llm_timeout_s: float = 30.0, follow_up_floor: float = 0.3,
+                 own_floor: float = 0.45, known_floor: float = 0.3) -> None:
+        """`min_score`: the abstention threshold (docs/abstention.md). `follow_up_floor`: the
+        combined query's cosine a follow-up needs when no subject carries it; `own_floor`: the
+        best sentence cosine a follow-up's own words need when they bring in words the knowledge
+        base never uses; `known_floor`: the cosine enough for a question all of whose words the
+        knowledge base uses."""
         self.retriever = retriever
         self.embedder = retriever.embedder
         self.k = k
@@ -51,14 +61,39 @@ class Assistant:
         self.chat_model = chat_model
         self.llm_timeout_s = llm_timeout_s
         self.follow_up_floor = follow_up_floor
+        self.own_floor = own_floor
+        self.known_floor = known_floor
 
     def covered_topics(self) -> list[str]:
         present = {t for c in self.retriever.chunks for t in c.topics}
         return [t for t in ALL_TOPICS if t in present] or list(ALL_TOPICS)
 
+    def ranked(self, question: str, n: int, *, mode: str = "hybrid") -> list:
+        """The passages a single-turn ask() searches, n deep (the eval's ranking metrics)."""
+        return self.retriever.search(question, n, mode=mode)
+
+    def _kb(self) -> _KBView:
+        """Aliases, vocabulary and chunks by document for the current index version (cached)."""
+        view = getattr(self, "_view", None)
+        version = self.retriever.version
+        if view is None or view.version != version:
+            chunks = self.retriever.chunks
+            by_doc: dict[str, list] = {}
+            for c in chunks:
+                by_doc.setdefault(c.doc_id, []).append(c)
+            view = _KBView(version, SubjectTable.from_chunks(chunks),
+                           answerability.vocabulary(c.embed_text() for c in chunks), by_doc,
+                           {c.chunk_id: c.text for c in chunks}, _idf(chunks))
+            self._view = view
+        return view
+
     def ask(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
-            k: int | None = None, mode: str = "hybrid") -> Answer:
-        """Answer one question; `history` holds the earlier user questions, oldest first."""
+            k: int | None = None, mode: str = "hybrid", previous: Answer | None = None) -> Answer:
+        """Answer one question; `history` holds the earlier user questions, oldest first.
+
+        `previous` (optional): the answer to the last turn, whose cited documents a follow-up is
+        then about; without it the subject is found again from `history`.
+        """
         question = (question or "").strip()
         if not question:
             raise KBError("the question is empty; type a question.")
@@ -66,53 +101,154 @@ class Assistant:
             raise KBError(f"the question has {len(question)} characters; the limit is 2000.")
         k = k or self.k
         t0 = time.perf_counter()
-        own = self.embedder.embed_query(question)  # the screen and retrieval share this vector
-        kind = safety.classify(question, own)
+        screen_vec = self.embedder.embed_query(question)  # the screen and retrieval share it
+        kind = safety.classify(question, screen_vec)
         if kind:
             return Answer(question=question, answer=safety.reply_for(kind, question),
                           abstained=False, safety=kind, disclaimer=safety.DISCLAIMER,
                           timings_ms={"retrieve": 0.0, "answer": _ms(t0)})
-        previous = [h for h in history if h and h.strip()]
-        follow_up = bool(previous) and is_follow_up(question)
-        query = f"{previous[-1]} {question}" if follow_up else question
-        query_vec = self.embedder.embed_query(query) if follow_up else own
+        self.retriever.refresh()
+        kbv = self._kb()
+        turns = [h for h in history if h and h.strip()]
+        follow_up = bool(turns) and is_follow_up(question, turns[-1])
+        named = kbv.subjects.subjects(question)
+        carried: tuple[str, ...] = ()
+        if follow_up and not named:
+            carried = carried_subject(
+                turns, kbv.subjects, lambda q: [h.chunk.doc_id for h in
+                                                self.retriever.search(q, 3, filters, mode)],
+                previous)
+        query = f"{anchor_question(turns)} {question}" if follow_up else question
+        # The screen's vector is the question's own; a follow-up also embeds the joined query.
+        query_vec = self.embedder.embed_query(query) if follow_up else screen_vec
+        own = screen_vec if follow_up else None
         hits = self.retriever.search(query, k, filters, mode, query_vector=query_vec)
         t1 = time.perf_counter()
-        best = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        covered = best >= self.min_score
-        if covered and follow_up and len(content_words(question)) > 1:
-            # History never carries a turn past abstention: new words must relate on their own.
-            # A purely elliptical turn ("Did it last?", "What about veterans?") has nothing of its
-            # own to check, so the combined query decides for it.
-            own_best = max((float((h.sentence_vectors @ own).max()) for h in hits
-                            if h.sentence_vectors is not None and len(h.sentence_vectors)),
-                           default=0.0)
-            covered = own_best >= self.follow_up_floor
-        if not covered:
+        covered = self._covered(question, hits, own, follow_up, bool(named or carried))
+        reason = answerability.not_answerable(question, kbv.vocab) if covered else None
+        if not covered or reason:
             topics = extractive.nearest_topics(hits)
-            return Answer(question=question, abstained=True, safety=None,
-                          answer=extractive.abstention_text(topics, self.covered_topics()),
+            text = answerability.not_covered_text(reason, hits) if reason else \
+                extractive.abstention_text(topics, self.covered_topics())
+            return Answer(question=question, abstained=True, safety=None, answer=text,
                           retrieved=tuple(hits), disclaimer=safety.DISCLAIMER,
                           nearest_topics=topics,
                           timings_ms={"retrieve": (t1 - t0) * 1000, "answer": _ms(t1)})
+        subjects = named or carried
+        if not subjects and not follow_up:
+            top = dominant_doc([h.chunk.doc_id for h in hits])
+            subjects = (top,) if top else ()
+        extra = self._subject_sections(query, query_vec, hits, subjects, filters, mode)
+        focus = compose.Focus(kind=self._kind(question, turns, follow_up), subjects=subjects,
+                              mentions=kbv.subjects.mentioned if subjects else None,
+                              strict=bool(named or carried),
+                              terms=_terms(question, kbv.idf),
+                              about_access=bool(_ACCESS.search(question)))
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer
 
             text, citations, notice = llm_answer(self.chat_model, query, hits, self.llm_timeout_s)
             mode_used = "llm" if text else "extractive"
+            if text and _quotes_flagged(citations, hits):
+                text, citations, notice = "", [], ""
+                mode_used = "extractive"
+
+        def extractive_answer():
+            return extractive.extractive_answer(
+                hits + extra, query_vec, focus=focus, ranked=len(hits), pool=kbv.by_doc,
+                own_vec=own)
+
         if not text:
-            text, citations = extractive.extractive_answer(hits, query_vec)
-        problems = extractive.validate_citations(
-            text, citations, {h.chunk.chunk_id: h.chunk.text for h in hits})
+            text, citations = extractive_answer()
+        known = {c.chunk_id: kbv.texts[c.chunk_id] for c in citations if c.chunk_id in kbv.texts}
+        known.update({h.chunk.chunk_id: h.chunk.text for h in hits + extra})
+        problems = extractive.validate_citations(text, citations, known)
         if problems:  # never show a citation that does not check out
-            text, citations = extractive.extractive_answer(hits, query_vec)
+            text, citations = extractive_answer()
             notice, mode_used = "Citations could not be verified; showing the extractive answer.", \
                 "extractive"
+        shown = {h.chunk.chunk_id for h in hits + extra}
+        by_id = {c.chunk_id: c for chunks in kbv.by_doc.values() for c in chunks} \
+            if any(c.chunk_id not in shown for c in citations) else {}
+        cited_more = [Hit(chunk=by_id[c.chunk_id], score=0.0) for c in citations
+                      if c.chunk_id not in shown and c.chunk_id in by_id]  # a caveat's passage
+        if citations and all(c.origin == "user" for c in citations):
+            notice = " ".join(p for p in (notice, USER_ONLY_NOTICE) if p)
         return Answer(question=question, answer=text, abstained=False, safety=None,
-                      citations=tuple(citations), retrieved=tuple(hits), notice=notice,
+                      citations=tuple(citations), retrieved=tuple(hits + extra + cited_more),
+                      notice=notice,
                       disclaimer=safety.DISCLAIMER, mode=mode_used,
                       timings_ms={"retrieve": (t1 - t0) * 1000, "answer": _ms(t1)})
+
+    def _covered(self, question: str, hits: list[Hit], own, follow_up: bool,
+                 subject: bool) -> bool:
+        """Does the knowledge base cover the question? The best passage's cosine decides, with
+        two allowances: a question that names a document's subject (an alias) or continues one,
+        and a near-threshold question all of whose words the knowledge base uses, are on topic.
+        A question that brings in words the knowledge base never uses must match on its own."""
+        best = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        unknown = answerability.unknown_words(question, self._kb().vocab)
+        if follow_up:
+            if unknown:  # history never carries a turn past abstention
+                own_best = max((float((h.sentence_vectors @ own).max()) for h in hits
+                                if h.sentence_vectors is not None and len(h.sentence_vectors)),
+                               default=0.0)
+                return own_best >= self.own_floor
+            return subject or best >= self.follow_up_floor
+        return best >= self.min_score or subject or (not unknown and best >= self.known_floor)
+
+    def _subject_sections(self, query: str, query_vec, hits: list[Hit], subjects, filters,
+                          mode: str) -> list[Hit]:
+        """The subject document's other sections (results, safety, limitations), when the
+        question is clearly about one document: candidates beyond the k passages."""
+        if not subjects:
+            return []
+        base = filters or Filters()
+        have = {h.chunk.chunk_id for h in hits}
+        kbv = self._kb()
+        view = self.retriever.view
+        extra: list[Hit] = []
+        for doc in subjects[:2]:
+            extra += section_hits(view, kbv.by_doc.get(doc, ()), query_vec, have, base.admits)
+        return extra[:SUBJECT_SECTIONS]
+
+    @staticmethod
+    def _kind(question: str, turns: Sequence[str], follow_up: bool) -> str:
+        """The kind of fact asked for; an elliptical follow-up ("And the placebo group?") asks
+        for the same kind as the turn it continues."""
+        kind = question_kind(question)
+        if follow_up and kind in ("other", "yesno") and turns:
+            return question_kind(anchor_question(turns))
+        return kind
+
+
+def _idf(chunks) -> dict:
+    df: dict[str, int] = {}
+    for c in chunks:
+        for t in stems_of(c.text):
+            df[t] = df.get(t, 0) + 1
+    n = max(len(chunks), 1)
+    return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+
+
+def _terms(question: str, idf: dict) -> dict:
+    """The question's content-word stems the knowledge base uses, weighted by IDF."""
+    return {stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf}
+
+
+def _quotes_flagged(citations, hits: Sequence[Hit]) -> bool:
+    """Does a citation quote overlap a sentence flagged at ingest (never to be quoted)?"""
+    by_id = {h.chunk.chunk_id: h.chunk for h in hits}
+    for c in citations:
+        chunk = by_id.get(c.chunk_id)
+        if chunk is None:
+            continue
+        for i in chunk.flagged_sentences:
+            s, e = chunk.sentences[i]
+            if c.quote_start < e and s < c.quote_end:
+                return True
+    return False
 
 
 def _ms(since: float) -> float:

@@ -101,3 +101,40 @@ def test_threshold_sweep_and_choice_in_the_middle_of_the_gap():
     assert len(threshold_table(results)) == 41
     cv = cross_validate(results, folds=2)
     assert cv["folds"] == 2 and cv["recall"] is not None
+
+
+def test_answer_text_checks_lead_repeats_and_orphans():
+    from types import SimpleNamespace as C
+
+    from eval import answer_text
+
+    text = ("MAPP2 found a drop of 23.7 points [1] The placebo group fell 14.8 points. [2] "
+            "Caveat: MAPP2 was sponsored by MAPS. [3]")
+    assert answer_text.lead(text) == "MAPP2 found a drop of 23.7 points"
+    assert answer_text.answer_sentences(text)[-1] == "MAPP2 was sponsored by MAPS."
+    assert not answer_text.has_duplicate(text)
+    assert answer_text.has_duplicate("MAPP1 enrolled 90 adults with severe PTSD at 15 sites. [1] "
+                                     "MAPP1 enrolled 90 adults with severe PTSD at 15 sites in "
+                                     "all. [2]")
+    passage = "MAPP1 enrolled 90 adults. That study found a large effect."
+    first = C(chunk_id="a", text=passage, quote="MAPP1 enrolled 90 adults.", quote_start=0,
+              quote_end=25)
+    second = C(chunk_id="a", text=passage, quote="That study found a large effect.",
+               quote_start=26, quote_end=len(passage))
+    assert not answer_text.has_orphan([first, second])
+    assert answer_text.has_orphan([second])
+
+
+def test_answer_rates_and_the_gate_for_scores_where_lower_is_better():
+    from eval.baseline import regressions
+
+    results = [_r("a", answer_has=True, lead_has=False, duplicate=True),
+               _r("b", answer_has=False, lead_has=False, follow_up=True, orphan=True),
+               _r("c", answerable=False, declined=True, duplicate=True)]
+    s = summarize(results)
+    assert s["answer_contains"] == 0.5 and s["lead_contains"] == 0.0
+    assert s["followup_answer_contains"] == 0.0
+    assert s["duplicate_rate"] == 0.5 and s["orphan_rate"] == 0.5  # over the 2 answers shown
+    base = {"scores": {"duplicate_rate": 0.0, "answer_contains": 0.5}, "margin": 0.03}
+    problems = regressions(s, base)
+    assert len(problems) == 1 and "duplicate_rate 0.5000 is above the baseline" in problems[0]

@@ -100,4 +100,26 @@ def test_cli_reports_the_bad_line_in_one_line(tmp_path):
                                      "name enclosed in double quotes at column 13); one JSON "
                                      "object a line: {\"id\", \"question\", \"topic\", "
                                      "\"expect_any\": [...], \"gold_docs\": [...], "
-                                     "\"answerable\": true|false}.")
+                                     "\"answerable\": true|false, \"history\": [...], "
+                                     "\"split\": \"tune\"|\"heldout\"}.")
+
+
+def test_history_and_split_are_read_and_checked(tmp_path):
+    row = {"id": "c1", "question": "Did it last?", "topic": "efficacy", "expect_any": ["45.4"],
+           "history": ["What did the 2011 pilot find?"], "split": "heldout"}
+    case = load_eval_set(_write(tmp_path, [json.dumps(row)]))[0]
+    assert case.history == ("What did the 2011 pilot find?",) and case.split == "heldout"
+    assert case.follow_up
+    for bad, message in ((dict(row, split="test"), '"split" must be "tune" or "heldout"'),
+                         (dict(row, history="earlier"), '"history" must be a list')):
+        with pytest.raises(EvalSetError, match=message):
+            load_eval_set(_write(tmp_path, [json.dumps(bad)]))
+
+
+def test_default_set_has_conversations_and_a_heldout_part():
+    cases = load_eval_set(DEFAULT_SET)
+    conversations = [c for c in cases if c.history]
+    assert len(conversations) >= 40
+    assert any(not c.answerable for c in conversations)
+    held = sum(c.split == "heldout" for c in cases)
+    assert 0.25 <= held / len(cases) <= 0.35

@@ -1,0 +1,242 @@
+"""Answer-first extractive composition: the sentence that answers, support, then caveats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from kb import sentences as sent
+from kb.records import Chunk, Hit
+
+# Relevance = W_SENT * cos(sentence, question) + W_PASSAGE * cos(passage, question) + W_RANK * rank
+# prior (docs/answer-tuning.md has the sweeps that chose them), plus the bonuses below.
+W_SENT, W_PASSAGE, W_RANK = 0.5, 0.2, 0.2
+W_FACT = 0.06  # per fact of the kind asked for that the sentence carries (a number, date, name)
+MAX_FACTS = 2
+ONE_FACT = frozenset({"when", "who", "funding"})  # one date or name is the answer, more is noise
+W_SECTION = 0.1  # its section is the kind the question asks for ("Results" for a finding)
+W_SUBJECT = 0.08  # it is about the subject the question names (its document or an alias)
+W_OFF_SUBJECT = 0.08  # it is from another document and does not name the subject
+W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
+W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
+W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
+W_BODY_LEX = 0.05  # the same, smaller, for every sentence
+LAMBDA = 0.95
+# Evidence types whose results need the sponsor and approval caveats.
+STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
+MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
+STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
+FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
+                        "funding"})
+OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the answer should be about: the question's kind, its subject documents, and the
+    documents other subjects belong to (aliases), as found by kb.subject."""
+
+    kind: str = "other"
+    subjects: tuple[str, ...] = ()
+    mentions: object = None  # callable text -> {doc_id: alias length}, or None
+    # True when the question (or the turn it continues) names the subject: sentences about
+    # other subjects are then held back; False when the subject is only the dominant document.
+    strict: bool = True
+    # the question's content-word stems with their IDF weights (for the lead's word overlap)
+    terms: dict = field(default_factory=dict)
+    # the question is about approval, prescribing, referral or coverage (the "not approved"
+    # caveat is then owed whatever the documents cited)
+    about_access: bool = False
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    rank: int
+    si: int
+    text: str
+    vec: np.ndarray
+    score: float
+    key: tuple[str, int]
+    words: frozenset = field(default_factory=frozenset)
+    back: bool = False
+    overlap: float = 0.0  # IDF-weighted share of the question's stems the sentence holds
+
+
+@lru_cache(maxsize=50_000)
+def usable(sentence: str) -> bool:
+    words = sentence.split()
+    return len(words) >= 6 and not sentence.rstrip().endswith(":")
+
+
+def _subject_term(c_doc: str, text: str, focus: Focus) -> float:
+    if not focus.subjects:
+        return 0.0
+    if not focus.strict:
+        return W_SUBJECT / 2 if c_doc in focus.subjects else 0.0
+    named = focus.mentions(text) if focus.mentions else {}
+    if c_doc in focus.subjects or any(d in focus.subjects for d in named):
+        return W_SUBJECT
+    if any(d not in focus.subjects for d in named):
+        return -W_OTHER_SUBJECT
+    return -W_OFF_SUBJECT
+
+
+def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Focus,
+               ranked: int) -> list[Candidate]:
+    """Every quotable sentence once (a sentence two overlapping passages share counts once),
+    scored. Hits past `ranked` are other sections of the subject document: they get the rank
+    prior of that document's best-ranked passage (the document as a whole was ranked there)."""
+    out: list[Candidate] = []
+    seen: set[tuple[str, int]] = set()
+    doc_prior: dict[str, float] = {}
+    for hi, hit in enumerate(hits[:ranked]):
+        doc_prior.setdefault(hit.chunk.doc_id, 1.0 - hi / ranked)
+    for hi, hit in enumerate(hits):
+        c, vecs = hit.chunk, hit.sentence_vectors
+        if vecs is None:
+            continue
+        prior = 1.0 - hi / ranked if hi < ranked else doc_prior.get(c.doc_id, 0.5)
+        flagged = set(c.flagged_sentences)
+        for si, (s, e) in enumerate(c.sentences):
+            text = c.text[s:e]
+            key = (c.doc_id, c.start + s)
+            if si >= len(vecs) or si in flagged or not usable(text) or key in seen:
+                continue
+            seen.add(key)
+            cos = float(vecs[si] @ query_vecs[0]) if len(query_vecs) == 1 else \
+                (1 - OWN_WEIGHT) * float(vecs[si] @ query_vecs[0]) + \
+                OWN_WEIGHT * float(vecs[si] @ query_vecs[1])
+            score = W_SENT * cos + W_PASSAGE * float(hit.dense_score or 0.0) + W_RANK * prior
+            if focus.kind in FACT_KINDS:
+                cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
+                score += W_FACT * min(sent.fact_count(focus.kind, text), cap)
+            if sent.section_fits(focus.kind, c.section):
+                score += W_SECTION
+            term = _subject_term(c.doc_id, text, focus)
+            if focus.strict and term == -W_OTHER_SUBJECT:
+                continue  # about another study than the one named: never quoted for it
+            score += term
+            overlap = sent.overlap(focus.terms, text) if focus.terms else 0.0
+            score += W_BODY_LEX * overlap
+            out.append(Candidate(hit, hi, si, text, vecs[si], score, key, sent.word_set(text),
+                                 sent.leans_back(text), overlap))
+    return out
+
+
+def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
+    """The sentence just before `c` in its passage, if it can be quoted and stands on its own."""
+    for other in cands:
+        if other.hit is c.hit and other.si == c.si - 1 and not other.back:
+            return other
+    return None
+
+
+def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
+    return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
+
+
+def choose(cands: Sequence[Candidate]) -> list[Candidate]:
+    """Lead first (the best sentence that stands on its own), then support by MMR: one sentence
+    per point, a sentence that leans back only right after the one it leans on."""
+    if not cands:
+        return []
+    standalone = [c for c in cands if not c.back] or list(cands)
+    lead = max(standalone, key=lambda c: c.score + W_LEAD_LEX * c.overlap)
+    chosen = [lead]
+    best = lead.score
+    pool = [c for c in cands if c is not lead]
+    while pool and len(chosen) < MAX_BODY:
+        vecs = np.asarray([o.vec for o in chosen])
+
+        def value(c: Candidate, vecs: np.ndarray = vecs) -> float:
+            reuse = sum(1 for o in chosen if o.hit.chunk.chunk_id == c.hit.chunk.chunk_id)
+            redundancy = float((vecs @ c.vec).max())
+            return LAMBDA * (c.score - W_REUSE * reuse) - (1 - LAMBDA) * redundancy
+
+        pick = max(pool, key=value)
+        pool.remove(pick)
+        redundancy = float((vecs @ pick.vec).max())
+        if len(chosen) >= MIN_BODY and (pick.score < best - STOP_GAP or redundancy > 0.9):
+            break
+        if redundancy > 0.9 or not _fits(pick, chosen):
+            continue
+        if pick.back:
+            prev = _predecessor(cands, pick)
+            if prev is None or len(chosen) + (prev not in chosen) + 1 > MAX_BODY:
+                continue
+            if prev not in chosen:
+                if not _fits(prev, chosen):
+                    continue
+                chosen.append(prev)
+                if prev in pool:
+                    pool.remove(prev)
+        chosen.append(pick)
+    return _adjacent(chosen)
+
+
+def _adjacent(chosen: list[Candidate]) -> list[Candidate]:
+    """Each sentence that leans back placed right after the one it leans on."""
+    out: list[Candidate] = []
+    for c in chosen:
+        if c in out:
+            continue
+        if c.back:
+            continue
+        out.append(c)
+        for d in chosen:
+            if d.back and d.hit is c.hit and d.si == c.si + 1:
+                out.append(d)
+    return out
+
+
+def caveat(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]],
+           focus: Focus) -> tuple[Hit, int] | None:
+    """One sentence a practitioner must not miss, from a document the answer cites: a retraction
+    of a source it quotes, then (for results) the single sponsor, then that it is not approved."""
+    docs = list(dict.fromkeys(c.hit.chunk.doc_id for c in chosen))
+    said = " ".join(c.text for c in chosen)
+    wanted = []
+    if any(sent.caveat_kind(c.text) == "retracted" for c in chosen):
+        wanted = []  # the answer already says so
+    elif _quotes_retracted(chosen, pool):
+        wanted.append("retracted")
+    study = chosen[0].hit.chunk.evidence_type in STUDY_TYPES
+    approved = bool(sent.CAVEATS[1][1].search(said))
+    if focus.about_access and not approved:
+        wanted.append("not approved")  # a question that presumes it can be prescribed or paid
+    if study and focus.kind in ("effect", "share", "finding", "duration"):
+        if "sponsor" not in said.lower():
+            wanted.append("single sponsor")
+        if not approved:
+            wanted.append("not approved")
+    words = [c.words for c in chosen]
+    keys = {c.key for c in chosen}
+    for kind in dict.fromkeys(wanted):
+        for doc in docs + ([d for d in pool if d not in docs] if kind == "not approved" else []):
+            for chunk in pool.get(doc, ()):
+                for si, (s, e) in enumerate(chunk.sentences):
+                    text = chunk.text[s:e]
+                    if si in chunk.flagged_sentences or not usable(text) or sent.leans_back(text):
+                        continue
+                    if sent.caveat_kind(text) != kind or (doc, chunk.start + s) in keys:
+                        continue
+                    if any(sent.near_duplicate(sent.word_set(text), w) for w in words):
+                        continue
+                    return Hit(chunk=chunk, score=0.0), si
+    return None
+
+
+def _quotes_retracted(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]]) -> bool:
+    """A quoted sentence cites a publication its document elsewhere says was retracted."""
+    for c in chosen:
+        cites = [src.cite for src in c.hit.chunk.sources if src.cite and src.cite in c.text]
+        for chunk in pool.get(c.hit.chunk.doc_id, ()):
+            for s, e in chunk.sentences:
+                text = chunk.text[s:e]
+                if sent.caveat_kind(text) == "retracted" and any(ct in text for ct in cites):
+                    return True
+    return False

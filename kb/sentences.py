@@ -1,0 +1,164 @@
+"""What a question asks for, and what a sentence carries: facts, references back, caveats."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Question kinds, tried in order; the first that matches wins.
+_KINDS = (
+    ("limits", r"\blimit(?:ation)?s\b|\bweak (?:points?|spots?)\b|\bweakness(?:es)?\b|\bdownsides?\b"
+               r"|\bcaveats?\b|\bshortcomings?\b|\bflaws?\b"),
+    ("effect", r"\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
+               r"|\bhow many points\b"),
+    ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
+    ("when", r"^\s*(?:and\s+)?when\b|\bwhat (?:year|date|month)\b|\bhow long ago\b|\bsince when\b"),
+    ("funding", r"\b(?:paid for|funded|funds|fund|funding|sponsor|sponsors|"
+                r"sponsored|financed|bankrolled)\b"),
+    ("who", r"^\s*(?:and\s+)?who\b|\bwhich (?:organi[sz]ation|company|group|agency|judge|journal)\b"
+            r"|\b(?:funded|sponsored|paid for|ran|started|founded)\b"),
+    ("cost", r"\b(?:cost|costs|price|pay|pays|expensive|afford|reimburse|money|raise)\b"),
+    ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"),
+    ("count", r"\bhow many\b|\bnumber of\b|\bhow much\b|\bsample size\b"),
+    ("finding", r"\b(?:find|found|finding|findings|show|showed|result|results|work|worked|say|said"
+                r"|conclude|report|reported|outcome|outcomes|happen|happened|vote|voted)\b"),
+    ("yesno", r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
+              r"should)\b"),
+)
+_KIND_RE = tuple((k, re.compile(p, re.IGNORECASE)) for k, p in _KINDS)
+
+# Inline citations "(Mitchell et al. 2023)" carry years and names that are not the sentence's facts.
+_CITE = re.compile(r"\((?:[^()]*?\b(?:19|20)\d\d[a-z]?\b[^()]*?)\)")
+_NUMBER = r"\b\d[\d,]*(?:\.\d+)?\b"
+_FACTS = {
+    "effect": re.compile(r"\b[dg]\s?=\s?\d|\bHedges'? g\b|\beffect size\b|\b\d+(?:\.\d+)? points\b"
+                         r"|\bp\s?[<=]\s?0?\.\d", re.IGNORECASE),
+    "share": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bpercent\b",
+                        re.IGNORECASE),
+    "cost": re.compile(r"(?:US|AU|A)?\$\s?\d|\b\d[\d,.]* (?:dollars|million|billion)\b|\bcosts?\b",
+                       re.IGNORECASE),
+    "when": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+                       r"November|December)\b|\b(?:19|20)\d\d\b"),
+    "duration": re.compile(r"\b\d+(?:\.\d+)? (?:months?|years?|weeks?|hours?|days?|minutes?)\b"
+                           r"|\b(?:twelve|six|several) (?:months|years)\b|\b\d+-hour\b"
+                           r"|\b(?:a year|years) (?:later|after)\b|\bdurab|\blast(?:ed|ing)?\b",
+                           re.IGNORECASE),
+    "who": re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)+|[A-Z]{3,})\b"),
+    "count": re.compile(_NUMBER),
+    "funding": re.compile(r"\b(?:sponsor(?:ed|s)?|fund(?:ed|ing|s)?|paid for|financed)\b",
+                          re.IGNORECASE),
+    "finding": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ of (?:the )?\d+\b|\b[dg]\s?=\s?\d|\bp\s?[<=]"
+                          r"|\b\d+(?:\.\d+)? points\b|\b(?:found|showed|reported)\b", re.IGNORECASE),
+}
+
+# A sentence that leans on one before it ("That study...", "In the same survey...", "These doses",
+# "The authors...", "...the doses above are...").
+_BACK = re.compile(
+    r"^[\"'(]?(?:(?:in|at|from|of|for|by|on|during|after|unlike|like|with|across|under|over)\s+)?"
+    r"(?:that|this|these|those|such|the same|the latter|the former|the authors|the researchers|"
+    r"its|their|they|it|he|she|his|her|both groups|both|each of them|there)\b", re.IGNORECASE)
+# "To answer that, ...", "By then, ...": a pointer among the first few words, before a comma.
+_EARLY = re.compile(r"^(?:\w+\s){0,3}(?:that|this|these|those|then|there)\s*,", re.IGNORECASE)
+_ABOVE = re.compile(r"\babove(?=[\s,.;:]+(?:are|is|was|were|have|has|do|does|can|should|must|may)\b"
+                    r"|[,.;:])|\baforementioned\b|\bthe previous (?:section|paragraph|point)\b",
+                    re.IGNORECASE)
+
+# Caveats a practitioner must not miss, in the order they are offered.
+CAVEATS = (
+    ("retracted", re.compile(r"\bretract", re.IGNORECASE)),
+    ("not approved", re.compile(r"\bdeclined to approve\b|\bnot (?:been )?(?:FDA[- ])?approved\b"
+                                r"|\bremains? unapproved\b|\bcomplete response letter\b",
+                                re.IGNORECASE)),
+    ("single sponsor", re.compile(r"\b(?:sponsored|funded) by MAPS\b|\bMAPS-(?:funded|sponsored)\b"
+                                  r"|\bsingle sponsor\b|\bsame sponsor\b|\bsponsor of nearly\b",
+                                  re.IGNORECASE)),
+)
+
+
+def question_kind(question: str) -> str:
+    """effect / share / when / funding / who / cost / duration / count / finding / yesno /
+    other."""
+    for kind, pattern in _KIND_RE:
+        if pattern.search(question):
+            return kind
+    return "other"
+
+
+def facts_of(sentence: str) -> str:
+    """The sentence without its inline citations, where facts are looked for."""
+    return _CITE.sub("", sentence)
+
+
+@lru_cache(maxsize=50_000)
+def carries(kind: str, sentence: str) -> bool:
+    """Does the sentence carry the kind of fact the question asks for (a number, date, name)?"""
+    pattern = _FACTS.get(kind)
+    return bool(pattern and pattern.search(facts_of(sentence)))
+
+
+@lru_cache(maxsize=50_000)
+def fact_count(kind: str, sentence: str) -> int:
+    """How many facts of the asked kind the sentence carries."""
+    pattern = _FACTS.get(kind)
+    return len(pattern.findall(facts_of(sentence))) if pattern else 0
+
+
+_SECTIONS = {
+    "finding": r"(?<!safety )results?\b|found|find|efficacy|outcome|reported|showed",
+    "effect": r"(?<!safety )results?\b|found|efficacy|outcome",
+    "share": r"(?<!safety )results?\b|found|efficacy|outcome|who took part|participants",
+    "cost": r"cost|price|insurance|pay|afford",
+    "duration": r"last|follow-up|long-term|durab|later",
+    "limits": r"limitation|limits|caveat|weak|what .* cannot",
+}
+_SECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _SECTIONS.items()}
+
+
+@lru_cache(maxsize=50_000)
+def section_fits(kind: str, section: str) -> bool:
+    """Is the section heading the kind of section that holds the fact asked for?"""
+    pattern = _SECTION_RE.get(kind)
+    return bool(pattern and section and pattern.search(section))
+
+
+@lru_cache(maxsize=50_000)
+def leans_back(sentence: str) -> bool:
+    """Does the sentence open with (or hold) a reference to something said before it?"""
+    s = sentence.strip()
+    return bool(_BACK.search(s) or _EARLY.search(s) or _ABOVE.search(s))
+
+
+@lru_cache(maxsize=50_000)
+def caveat_kind(sentence: str) -> str | None:
+    for kind, pattern in CAVEATS:
+        if pattern.search(sentence):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def word_set(sentence: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+(?:[.,][0-9]+)?", facts_of(sentence).lower()))
+
+
+def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.7) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= threshold
+
+
+def stem(word: str) -> str:
+    """A crude stem (first five letters): "voted"/"vote", "approved"/"approval" meet."""
+    return word[:5]
+
+
+@lru_cache(maxsize=50_000)
+def stems_of(sentence: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", facts_of(sentence).lower()))
+
+
+def overlap(terms: dict, sentence: str) -> float:
+    """IDF-weighted share of the question's stems (`terms`: stem -> weight) in the sentence."""
+    total = sum(terms.values())
+    if not total:
+        return 0.0
+    have = stems_of(sentence)
+    return sum(w for t, w in terms.items() if t in have) / total
