@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 
 from kb import store
+
+
+def current_to(documents: Iterable[dict]) -> str:
+    """The latest `as_of` among curated documents: how recent the knowledge base is ('' if none)."""
+    return max((d.get("as_of") or "" for d in documents
+                if d.get("origin", "curated") == "curated"), default="")
 
 
 def describe_index(col, where: str) -> dict:
@@ -17,7 +24,7 @@ def describe_index(col, where: str) -> dict:
             "topics": list(meta.get("topics") or []),
             "populations": list(meta.get("populations") or []),
             "evidence_type": meta.get("evidence_type", ""), "as_of": meta.get("as_of", ""),
-            "source": meta.get("source", ""),
+            "source": meta.get("source", ""), "origin": meta.get("origin", "curated"),
             "sources": json.loads(meta.get("sources", "[]")), "chunks": 0,
         })
         d["chunks"] += 1
@@ -36,6 +43,7 @@ def describe_index(col, where: str) -> dict:
         "chunker_version": meta.get("chunker_version", ""),
         "index_version": meta.get("index_version", ""),
         "built_at": meta.get("built_at", ""),
+        "current_to": current_to(docs.values()),
         "where": where,
         "collection": col.name,
         "document_list": sorted(docs.values(), key=lambda d: d["title"].lower()),

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.ui import check_bind, filters_for, is_loopback
+from app.ui import check_bind, is_loopback
 from app.ui_examples import EXAMPLES, POPULATION_CHOICES, TOPIC_CHOICES
 from app.ui_feedback import append_feedback, feedback_record
+from app.ui_handlers import filters_for
 from app.ui_render import turn_from_answer
 from app.ui_upload import add_uploads, check_upload, safe_name
 from kb.config import Settings
@@ -148,16 +149,17 @@ def test_upload_ingests_accepted_files_and_reports_the_rest(kb_copy, embedder, t
 def test_errors_reach_the_user_as_one_escaped_line_and_the_log_keeps_details(tmp_path):
     import gradio as gr
 
-    from app.ui import _guard, _log_to_file
+    from app.ui import _log_to_file
+    from app.ui_handlers import guard
 
     settings = Settings(data_dir=tmp_path / "d")
     _log_to_file(settings)
 
-    @_guard
+    @guard
     def known():
         raise KBError("bad file <img src=x>.md: too large")
 
-    @_guard
+    @guard
     def unexpected():
         raise RuntimeError("internal detail /srv/secret")
 
