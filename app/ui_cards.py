@@ -45,9 +45,8 @@ def passage_html(cites: list[dict], t: int) -> str:
     for s, e, numbers in _quote_spans(cites, len(text)):
         anchors = "".join(f'<span class="kb-anchor" id="{cite_id(t, n)}"></span>'
                           for n in numbers)
-        nums = "".join(f"[{n}]" for n in numbers)
         out.append(f'{_e(text[cursor:s])}{anchors}<mark>{_e(text[s:e])}</mark>'
-                   f'<span class="kb-qnum">{nums}</span>')
+                   f'<span class="kb-qnum">{_numbers(numbers)}</span>')
         cursor = e
     return "".join(out) + _e(text[cursor:])
 
@@ -66,24 +65,34 @@ def _labels(first: dict) -> str:
     return "".join(chips)
 
 
+def _numbers(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _references(cites: list[dict]) -> str:
+    """Each distinct reference once; when there are several, each says which numbers cite it."""
+    refs: dict[tuple[str, str], list[int]] = {}
+    for c in cites:
+        refs.setdefault((c.get("source", ""), c.get("link", "")), []).append(c["n"])
+    out = []
+    for (source, link), numbers in refs.items():
+        which = f'<span class="kb-ref-num">{_numbers(numbers)}</span> ' if len(refs) > 1 else ""
+        out.append(f'<p class="kb-ref">{which}{reference_html(source, link)}</p>')
+    return "".join(out)
+
+
 def card_html(cites: list[dict], t: int) -> str:
     """One passage's card: numbers, title and section, labels, marked passage, references."""
     first = cites[0]
-    nums = "".join(f"[{c['n']}]" for c in cites)
-    head = (f'<span class="kb-num">{nums}</span> '
+    numbers = [c["n"] for c in cites]
+    head = (f'<span class="kb-num">{_numbers(numbers)}</span> '
             f'<span class="kb-title">{_e(first.get("title"))}</span>')
     if first.get("section"):
         head += f' <span class="kb-section">› {_e(first["section"])}</span>'
-    refs, seen = [], set()
-    for c in cites:
-        key = (c.get("source", ""), c.get("link", ""))
-        if key not in seen:
-            seen.add(key)
-            refs.append(f'<p class="kb-ref">{reference_html(*key)}</p>')
-    return (f'<li class="kb-cite" data-numbers="{_e(" ".join(str(c["n"]) for c in cites))}">'
+    return (f'<li class="kb-cite" data-numbers="{" ".join(map(str, numbers))}">'
             f'<div class="kb-cite-head">{head}</div><div class="kb-labels">{_labels(first)}</div>'
             f'<blockquote class="kb-passage">{passage_html(cites, t)}</blockquote>'
-            f'{"".join(refs)}</li>')
+            f'{_references(cites)}</li>')
 
 
 def sources_html(turns: list[dict]) -> str:

@@ -39,9 +39,9 @@ def _question_box(ui: SimpleNamespace) -> None:
                              info=f"{KEYS_HINT} {PRIVACY}", elem_id="kb-question")
     with gr.Row():
         ui.ask_btn = gr.Button("Ask", variant="primary", scale=2)
-        ui.new_btn = gr.Button("New conversation", scale=1)
-        ui.download_btn = gr.Button("Download conversation", scale=1, interactive=False,
-                                    elem_id="kb-download")
+        ui.new_btn = gr.Button("New conversation", scale=1, min_width=170)
+        ui.download_btn = gr.Button("Download conversation", scale=1, min_width=210,
+                                    interactive=False, elem_id="kb-download")
 
 
 def _feedback_row(ui: SimpleNamespace) -> None:

@@ -72,7 +72,8 @@ CSS = """
 .kb-copied { font-size: .8rem; color: var(--body-text-color-subdued); }
 .kb-current-to { font-weight: 600; }
 .kb-cite-head { font-weight: 600; line-height: 1.35; }
-.kb-num { color: var(--color-accent); }
+.kb-num, .kb-ref-num { color: var(--color-accent); }
+.kb-ref-num { font-weight: 700; }
 .kb-section { font-weight: 400; color: var(--body-text-color-subdued); }
 .kb-labels { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .3rem; }
 .kb-label { font-size: .72rem; padding: .05rem .45rem; border-radius: 999px;
@@ -82,7 +83,8 @@ CSS = """
   color: var(--body-text-color); background: var(--background-fill-secondary); border-radius: 4px; }
 .kb-passage mark { background: rgba(250, 204, 21, .55); color: inherit; padding: 0 .1em;
   border-radius: 3px; }
-.kb-ref { font-size: .8rem; color: var(--body-text-color-subdued); margin: .2rem 0 0;
+.kb-ref { display: block; font-size: .8rem; color: var(--body-text-color-subdued);
+  margin: .35rem 0 0;
   overflow-wrap: anywhere; }
 .kb-about table { border-collapse: collapse; margin: .3rem 0 1rem; }
 .kb-about td, .kb-about th { padding: .2rem .8rem; border-bottom: 1px solid var(--border-color-primary);

@@ -107,3 +107,13 @@ def test_the_bundled_knowledge_base_is_current_to_its_latest_document(assistant,
     assert info["current_to"] == max(dates)
     out = CliRunner().invoke(cli, ["stats"], env={"KB_DATA_DIR": str(kb_index)}).output
     assert f"current to: {max(dates)} (latest as-of date, curated documents)" in out
+
+
+def test_a_card_with_several_publications_says_which_number_cites_which():
+    a, b = _two_from_one_passage()
+    b = dict(b, source="Other K (2022). Another paper. doi:10.9/z", link="https://doi.org/10.9/z")
+    card = cards.card_html([a, b], t=1)
+    assert card.count('class="kb-ref"') == 2
+    assert '<p class="kb-ref"><span class="kb-ref-num">[2]</span> Smith J (2021)' in card
+    assert '<p class="kb-ref"><span class="kb-ref-num">[3]</span> Other K (2022)' in card
+    assert "kb-ref-num" not in cards.card_html(_two_from_one_passage(), t=1)
