@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from conftest import ROOT
 from playwright.sync_api import Page, expect
 from ui_support import ask, chromium, open_page, running_chat
 
@@ -87,9 +88,10 @@ def test_answer_shows_markers_sources_and_highlighted_passages(page: Page, assis
 
     last = expected.citations[-1].n
     card = page.locator(f".kb-cite:has(#cite-1-{last})")
-    expect(card).not_to_be_in_viewport()
+    page.set_viewport_size({"width": 1360, "height": 640})  # the last card starts out of view
+    expect(card).not_to_be_in_viewport(ratio=0.5)
     answer.locator(f'a[href="#cite-1-{last}"]').click()
-    expect(card).to_be_in_viewport()
+    expect(card).to_be_in_viewport(ratio=0.5)
     assert page.evaluate("location.hash") == f"#cite-1-{last}"
 
 
@@ -158,14 +160,16 @@ def test_feedback_is_appended_to_the_log_on_disk(page: Page, chat, assistant):
 def test_about_view_lists_documents_topics_build_time_and_crisis_lines(page: Page, assistant):
     page.get_by_role("tab", name="About this knowledge base").click()
     about = page.locator(".kb-about")
-    expect(about).to_contain_text("25 documents")
+    n_docs = len(list((ROOT / "kb" / "documents").glob("*.md")))
+    assert n_docs >= 25
+    expect(about).to_contain_text(f"{n_docs} documents")
     built = assistant.retriever.collection.metadata["built_at"]
     expect(about).to_contain_text(f"Index built {built}")
     current = describe_index(assistant.retriever.collection, "")["current_to"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", current)
     expect(about.locator(".kb-current-to")).to_contain_text(f"Current to {current}")
     expect(about.locator("table.kb-topics tr", has_text="stigma")).to_have_count(1)
-    expect(about.locator(".kb-doc")).to_have_count(25)
+    expect(about.locator(".kb-doc")).to_have_count(n_docs)
     expect(about.get_by_text("Call or text 988")).to_be_visible()
     expect(page.get_by_text("Educational information, not medical or legal advice.").first
            ).to_be_visible()
