@@ -20,8 +20,8 @@ def source_label(source: str) -> str:
     return source
 
 
-def reference_line(c: dict) -> str:
-    """'[n] reference link (document title › section, as of date; added by a user)'."""
+def _reference_text(c: dict) -> str:
+    """'reference link (knowledge-base document: title › section, as of date; added by a user)'."""
     ref = source_label(c.get("source", "")).strip()
     link = (c.get("link") or "").strip()
     if link and link not in ref:
@@ -31,14 +31,22 @@ def reference_line(c: dict) -> str:
              "added by a user" if c.get("origin") == "user" else ""]
     notes_text = "; ".join(n for n in notes if n)
     detail = ", ".join(p for p in (where, notes_text) if p)
-    return f"[{c['n']}] {ref}" + (f" (knowledge-base document: {detail})" if detail else "")
+    return ref + (f" (knowledge-base document: {detail})" if detail else "")
+
+
+def reference_lines(citations: list[dict]) -> list[str]:
+    """One line per distinct reference, led by every marker that cites it ('[1][2] ...')."""
+    numbers: dict[str, list[int]] = {}
+    for c in citations:
+        numbers.setdefault(_reference_text(c), []).append(c["n"])
+    return ["".join(f"[{n}]" for n in ns) + f" {text}" for text, ns in numbers.items()]
 
 
 def answer_plaintext(turn: dict) -> str:
     """The answer with its [n] markers, then the numbered references with their links."""
     lines = [(turn.get("answer") or "").strip()]
     if turn.get("citations"):
-        lines += ["", "References"] + [reference_line(c) for c in turn["citations"]]
+        lines += ["", "References"] + reference_lines(turn["citations"])
     return "\n".join(lines)
 
 
@@ -63,7 +71,7 @@ def conversation_markdown(turns: list[dict], current_to: str, when: str) -> str:
             out += [f"*{_md_text(turn['notice'])}*", ""]
         if turn.get("citations"):
             out += ["**References**", ""]
-            out += [f"- {_md_text(reference_line(c))}" for c in turn["citations"]]
+            out += [f"- {_md_text(line)}" for line in reference_lines(turn["citations"])]
             out.append("")
     out += ["---", "", CRISIS_LINE, ""]
     return "\n".join(out)

@@ -97,7 +97,7 @@ def test_copy_with_references_puts_the_answer_and_its_references_on_the_clipboar
     expected = answer_plaintext(turn_from_answer(assistant.ask(Q_INSURANCE, history=[Q_MERGED])))
     assert copied == expected
     answer, refs = copied.split("\n\nReferences\n")
-    assert "[1]" in answer and refs.startswith("[1] ") and "https://" in refs
+    assert "[1]" in answer and refs.startswith("[1]") and "https://" in refs
     page.context.close()
 
 

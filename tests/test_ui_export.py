@@ -10,7 +10,7 @@ from test_ui_render import EVIL, assert_inert, citation, turn
 
 from app import ui_cards as cards
 from app.cli import cli
-from app.ui_export import answer_plaintext, conversation_markdown, reference_line
+from app.ui_export import answer_plaintext, conversation_markdown, reference_lines
 from kb.catalog import current_to, describe_index
 from kb.safety import DISCLAIMER
 
@@ -70,8 +70,12 @@ def test_copy_text_is_the_answer_with_markers_then_numbered_references_with_link
         "(knowledge-base document: A title › A section, as of 2024-08-10)\n"
         "[2] notes.md https://example.org/notes (knowledge-base document: A title, "
         "added by a user)")
-    assert reference_line(citation(3, link="", title="", section="", as_of="")) == \
-        "[3] Smith J (2021). A study. A journal. doi:10.1/abc"
+    assert reference_lines([citation(3, link="", title="", section="", as_of="")]) == \
+        ["[3] Smith J (2021). A study. A journal. doi:10.1/abc"]
+    # Two markers citing the same reference in the same passage share one line.
+    assert reference_lines(_two_from_one_passage()) == [
+        "[2][3] Smith J (2021). A study. A journal. doi:10.1/abc https://doi.org/10.1/abc "
+        "(knowledge-base document: A title › A section, as of 2024-08-10)"]
     assert answer_plaintext(turn(abstained=True, answer="Not covered.", citations=[])) == \
         "Not covered."
 
