@@ -68,19 +68,38 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 if anything was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.option("--title", default="", help="Correct the title (one file only).")
+@click.option("--author", "authors", multiple=True,
+              help="Correct the author, e.g. 'Christian Rigg' (repeatable; one file only).")
+@click.option("--date", default="", help="Correct the date, YYYY-MM-DD (one file only).")
+@click.option("--url", default="", help="Correct the link citations show (one file only).")
+@click.option("--outlet", default="", help="Correct the outlet or publisher (one file only).")
 @click.pass_context
 def ingest(ctx: click.Context, inputs: tuple[str, ...], strict: bool, as_json: bool,
-           quiet: bool) -> None:
+           quiet: bool, title: str, authors: tuple[str, ...], date: str, url: str,
+           outlet: str) -> None:
     """Add files, folders or http(s) URLs to the index (default: the bundled knowledge base).
 
-    Reads .md (with YAML front matter), .txt, .html/.htm and .pdf. Unchanged documents are not
-    re-embedded; a folder's removed files are removed from the index. Example:
+    Reads .md (with YAML front matter), .txt, .html/.htm, .pdf and .docx; the title, author,
+    date and outlet of a page or file are extracted (a NAME.meta.yaml beside it, or the flags
+    for one file, correct them). Unchanged documents are not re-embedded; a folder's removed
+    files are removed from the index. Example:
 
         kb ingest kb/documents ~/notes/report.pdf https://example.org/article.html
+        kb ingest ~/saved/article.txt --author "Christian Rigg" --date 2020-03-23
     """
+    from ingest.meta import corrections_from_flags
     from ingest.pipeline import run_ingest
 
-    report = run_ingest(_settings(ctx), list(inputs), _embedder(), progress=not quiet)
+    corrections = None
+    if title or authors or date or url or outlet:
+        try:
+            corrections = corrections_from_flags(list(inputs), title=title, authors=authors,
+                                                 date=date, url=url, outlet=outlet)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    report = run_ingest(_settings(ctx), list(inputs), _embedder(), progress=not quiet,
+                        corrections=corrections)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
     if report.read and report.ingested == 0:
         raise click.ClickException("nothing could be ingested (see the reasons above).")

@@ -22,6 +22,12 @@ _FURNITURE = re.compile(
     r"|retrieve your password"
     r"|please enter your username or email address.*|add new playlist|create an account"
     r"|\(?photo credit:.*\)?|image:.*|copyright ©.*|©.*all rights reserved\.?"
+    r"|\(?(?:photo|image|picture|illustration)(?: credits?)?:.*\)?|credits?:.*"
+    r"|share this (?:article|story|post|page):?|(?:share|tweet|email)(?: \| (?:share|tweet|email))+"
+    r"|the content provided is for (?:educational|informational).*"
+    r"|this (?:article|post|page) is for (?:educational|informational) purposes.*"
+    r"|.*\bdo(?:es)? not necessarily reflect the (?:official )?(?:policy|views?|positions?|opinions?)\b.*"
+    r"|tags?:.*|filed under:?.*|posted in:?.*"
     r")$",
     re.IGNORECASE,
 )
@@ -30,7 +36,8 @@ _TAIL = re.compile(
     r"^(?:related(?: articles| posts| stories| reading| content)?:?|you (?:may|might) also like"
     r"|more (?:from|on) .{0,40}|read next|recommended(?: for you)?|trending(?: now)?"
     r"|stay connected|latest(?: news| stories)?|popular(?: posts)?|most read|in case you missed it"
-    r"|comments?|leave a (?:comment|reply))$",
+    r"|comments?|leave a (?:comment|reply)|published by:?|about the authors?:?"
+    r"|you (?:may|might) also (?:be interested in|like|enjoy):?|further reading:?)$",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[•·▪◦*+\-–]|\d+[.)])\s+")
@@ -66,6 +73,13 @@ def _is_breadcrumb(line: str) -> bool:
             and all(w[0].isupper() or w in ("&", "and", "of") for w in words))
 
 
+def is_furniture_line(line: str) -> bool:
+    """A whole line that is site furniture: a prompt, a menu item, a breadcrumb, a credit."""
+    line = line.strip()
+    return bool(line) and bool(_FURNITURE.match(line) or _is_menu_item(line)
+                               or _is_breadcrumb(line))
+
+
 def strip_furniture(text: str) -> str:
     """Drop menus, share/sign-in/subscribe prompts, cookie notices and related-article tails."""
     lines = text.split("\n")
@@ -77,8 +91,7 @@ def strip_furniture(text: str) -> str:
         if stripped and _TAIL.match(stripped) and words_seen > 0.4 * total_words:
             break
         words_seen += len(stripped.split())
-        if stripped and (_FURNITURE.match(stripped) or _is_menu_item(stripped)
-                         or _is_breadcrumb(stripped)):
+        if is_furniture_line(stripped):
             continue
         if stripped and kept and stripped == kept[-1].strip():
             continue  # repeated line (logos, captions printed twice)

@@ -1,32 +1,30 @@
-"""Reads files and URLs into Documents (the only ingest module that touches disk or network)."""
+"""Reads files and URLs into Documents with their metadata (disk here; network in fetch, PDFs in pdf)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import hashlib
-import ipaddress
-import json
-import resource
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
-import httpx
-
-from ingest.clean import clean_text
+from ingest import sidecar
+from ingest.clean import clean_text, strip_bold
+from ingest.decode import decode_text
+from ingest.fetch import fetch_url
+from ingest.html_page import extract_html
+from ingest.meta import Metadata
+from ingest.page_text import extract_page_text
+from ingest.pdf import pdf_metadata, pdf_pages, pdf_text
+from ingest.word import read_docx
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import FileRejectedError, FrontMatterError, KBError, UnsupportedFileError
 from kb.records import Document, Source
 from kb.schema import EVIDENCE_TYPES, POPULATIONS, TOPICS, split_front_matter
 
-SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
-URL_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
-             "text/markdown": ".md", "application/pdf": ".pdf"}
-MAX_REDIRECTS = 5
+SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx"}
+__all__ = ["Item", "decode_text", "discover", "document_from_text", "load_item"]
 
 
 @dataclass(frozen=True)
@@ -69,28 +67,6 @@ def discover(inputs: list[str]) -> tuple[list[Item], list[tuple[str, str]]]:
         else:
             problems.append((raw, "no such file, folder or http(s) URL"))
     return items, problems
-
-
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """(text, note): UTF-8, UTF-16/UTF-8 with BOM, else Windows-1252 with a note; binary refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            raise FileRejectedError(f"{name}: UTF-16 byte-order mark but invalid UTF-16") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:8192]:
-        raise FileRejectedError(f"{name}: binary file (NUL bytes); not text")
-    try:
-        return data.decode("utf-8"), ""
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise FileRejectedError(f"{name}: not UTF-8 (byte {exc.start}) nor Windows-1252; "
-                                    "save it as UTF-8") from None
-        return text, f"{name}: not valid UTF-8 (byte {exc.start}); read as Windows-1252"
 
 
 def _as_tuple(meta: dict, key: str, allowed: tuple[str, ...], name: str) -> tuple[str, ...]:
@@ -139,96 +115,100 @@ def _title_from(text: str, fallback: str) -> str:
     return fallback
 
 
-def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: str,
-                       page_starts: tuple[int, ...] = (), title: str = "") -> Document:
-    """Build a Document from decoded text of a given kind (front matter read for markdown)."""
-    meta: dict = {}
+def _body(raw: str, suffix: str, name: str) -> tuple[dict, Metadata | None, str]:
+    """(front matter, metadata extracted from the page, cleaned text) of decoded text."""
     if suffix in (".md", ".markdown"):
-        meta, body, _ = split_front_matter(raw, name)
-        text = clean_text(body, markdown=True)
-    elif suffix in (".html", ".htm"):
-        import trafilatura
+        front, body, _ = split_front_matter(raw, name)
+        if front:  # our own documents: the same path as always, no page analysis
+            return front, None, clean_text(body, markdown=True)
+        found, text = extract_page_text(body)
+        return {}, found, strip_bold(text)
+    if suffix in (".html", ".htm"):
+        found, text = extract_html(raw)
+        return {}, found, text
+    found, text = extract_page_text(raw)
+    return {}, found, text
 
-        body = trafilatura.extract(raw, output_format="markdown", include_comments=False,
-                                   include_tables=True, with_metadata=False) or ""
-        meta_doc = trafilatura.extract_metadata(raw)
-        title = title or (meta_doc.title if meta_doc and meta_doc.title else "")
-        text = clean_text(body, scraped=True, markdown=True)
-    else:
-        text = clean_text(raw, scraped=suffix == ".txt")
+
+def _document_sources(front: dict, final: Metadata, corrected: Metadata | None,
+                      name: str) -> tuple[Source, ...]:
+    """Front matter's sources, unless a correction names the publication; else the extracted one."""
+    if front and not (corrected and (corrected.authors or corrected.date or corrected.outlet
+                                     or corrected.url)):
+        return _sources(front, name)
+    source = final.source()
+    return (source,) if source else ()
+
+
+def build_document(text: str, doc_id: str, source: str, name: str, *, front: dict | None = None,
+                   found: Metadata | None = None, corrections: Metadata | None = None,
+                   page_starts: tuple[int, ...] = ()) -> Document:
+    """A Document from cleaned text: front matter < extracted metadata < sidecar and flags."""
+    front = front or {}
     if len(text.split()) < 5:
         raise FileRejectedError(f"{name}: empty (no readable text)")
-    if meta.get("id") is not None:
-        doc_id = str(meta["id"])
-    evidence = str(meta.get("evidence_type") or "")
+    if front.get("id") is not None:
+        doc_id = str(front["id"])
+    final = (found or Metadata()).updated(corrections)
+    title = (final.title or str(front.get("title") or "") or _title_from(text, doc_id))[:200]
+    final = dataclasses.replace(final, title=title)
+    evidence = final.evidence_type or str(front.get("evidence_type") or "")
     if evidence and evidence not in EVIDENCE_TYPES:
         raise FrontMatterError(f"{name}: evidence_type {evidence!r} is not one of "
                                f"{', '.join(EVIDENCE_TYPES)}.")
-    as_of = meta.get("as_of") or ""
+    as_of = final.date or front.get("as_of") or ""
+    topics = final.topics if final.topics is not None else _as_tuple(front, "topics", TOPICS, name)
     return Document(
-        doc_id=doc_id, title=str(meta.get("title") or title or _title_from(text, doc_id)),
-        text=text, source=source, topics=_as_tuple(meta, "topics", TOPICS, name),
-        populations=_as_tuple(meta, "populations", POPULATIONS, name), evidence_type=evidence,
+        doc_id=doc_id, title=title, text=text, source=source, topics=topics,
+        populations=_as_tuple(front, "populations", POPULATIONS, name), evidence_type=evidence,
         as_of=as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of),
-        summary=str(meta.get("summary") or ""), sources=_sources(meta, name),
-        page_starts=page_starts, aliases=_aliases(meta, name),
+        summary=str(front.get("summary") or ""),
+        sources=_document_sources(front, final, corrections, name),
+        page_starts=page_starts, aliases=_aliases(front, name),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
 
 
-def _limit_child(memory_mb: int):
-    def apply() -> None:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    return apply
+def document_from_text(raw: str, suffix: str, doc_id: str, source: str, name: str,
+                       corrections: Metadata | None = None, url: str = "") -> Document:
+    """A Document from decoded text of one kind (front matter read for markdown)."""
+    front, found, text = _body(raw, suffix, name)
+    if url and found is not None:
+        found = Metadata(url=url).updated(found)
+    return build_document(text, doc_id, source, name, front=front, found=found,
+                          corrections=corrections)
 
 
-def pdf_pages(path: Path, settings: Settings, name: str) -> tuple[list[str], str]:
-    """Text of each page, parsed in a child process with time and memory limits."""
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "ingest.pdf_worker", str(path)], capture_output=True,
-            timeout=settings.pdf_timeout_s, preexec_fn=_limit_child(settings.pdf_memory_mb),
-            text=True, check=False)
-    except subprocess.TimeoutExpired:
-        raise FileRejectedError(f"{name}: PDF parsing took over {settings.pdf_timeout_s:g} s "
-                                "(KB_PDF_TIMEOUT_S); skipped") from None
-    try:
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (json.JSONDecodeError, IndexError):
-        why = "ran out of memory" if "MemoryError" in proc.stderr else "crashed"
-        raise FileRejectedError(f"{name}: the PDF parser {why} (limit {settings.pdf_memory_mb} MB, "
-                                "KB_PDF_MEMORY_MB); skipped") from None
-    if "error" in result:
-        raise FileRejectedError(f"{name}: {result['error']}")
-    return result["pages"], result.get("title", "")
-
-
-def document_from_pdf(data_path: Path, doc_id: str, source: str, name: str,
-                      settings: Settings) -> Document:
-    pages, title = pdf_pages(data_path, settings, name)
-    parts, starts, offset = [], [], 0
-    for page_text in pages:
-        cleaned = clean_text(page_text)
-        starts.append(offset)
-        parts.append(cleaned)
-        offset += len(cleaned) + 2
-    text = "\n\n".join(parts)
+def document_from_pdf(data_path: Path, doc_id: str, source: str, name: str, settings: Settings,
+                      corrections: Metadata | None = None, url: str = "") -> Document:
+    pages, info = pdf_pages(data_path, settings, name)
+    text, starts = pdf_text(pages)
     if len(text.split()) < 5:
         raise FileRejectedError(f"{name}: PDF has no extractable text (scanned images?); skipped")
-    # Page starts must match offsets in the text as chunked, so no further cleaning here.
-    return Document(doc_id=doc_id, title=title or _title_from(text, doc_id), text=text,
-                    source=source, page_starts=tuple(starts),
-                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    found = Metadata(url=url).updated(pdf_metadata(info, pages[0] if pages else ""))
+    return build_document(text, doc_id, source, name, found=found, corrections=corrections,
+                          page_starts=starts)
 
 
-def load_file(item: Item, settings: Settings) -> tuple[Document, str]:
+def _sidecar_for(path: Path, name: str) -> Metadata | None:
+    """Corrections from NAME.meta.yaml (or NAME.EXT.meta.yaml) beside the file, if there is one."""
+    for candidate in (path.with_name(path.name + sidecar.SUFFIX), path.with_suffix(sidecar.SUFFIX)):
+        if candidate.is_file():
+            shown = (Path(name).parent / candidate.name).as_posix()
+            raw, _ = decode_text(candidate.read_bytes(), shown)
+            return sidecar.parse_sidecar(raw, shown)
+    return None
+
+
+def load_file(item: Item, settings: Settings,
+              corrections: Metadata | None = None) -> tuple[Document, str]:
     """(Document, note) for a file; raises a KBError naming the file and the problem."""
     path = Path(item.location)
     name = item.doc_id() if item.root else path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise UnsupportedFileError(f"{name}: unsupported type {suffix or '(none)'}; "
+        hint = "; save it as .docx" if suffix == ".doc" else ""
+        raise UnsupportedFileError(f"{name}: unsupported type {suffix or '(none)'}{hint}; "
                                    f"use one of {', '.join(sorted(SUPPORTED))}")
     size = path.stat().st_size
     if size > settings.max_file_mb * 1024 * 1024:
@@ -236,68 +216,20 @@ def load_file(item: Item, settings: Settings) -> tuple[Document, str]:
                                 f"{settings.max_file_mb:g} MB limit (KB_MAX_FILE_MB)")
     if size == 0:
         raise FileRejectedError(f"{name}: empty file")
+    found = _sidecar_for(path, name)
+    corrections = found.updated(corrections) if found else corrections
     if suffix == ".pdf":
-        return document_from_pdf(path, item.doc_id(), str(path), name, settings), ""
+        return document_from_pdf(path, item.doc_id(), str(path), name, settings, corrections), ""
+    if suffix == ".docx":
+        meta, text = read_docx(path, name)
+        return build_document(clean_text(text, markdown=True), item.doc_id(), str(path), name,
+                              found=meta, corrections=corrections), ""
     raw, note = decode_text(path.read_bytes(), name)
-    return document_from_text(raw, suffix, item.doc_id(), str(path), name), note
+    return document_from_text(raw, suffix, item.doc_id(), str(path), name, corrections), note
 
 
-def _check_host(url: str, settings: Settings) -> None:
-    host = urlparse(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        raise FileRejectedError(f"{url}: cannot resolve host {host!r}") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
-                or ip.is_multicast or ip.is_unspecified) and not settings.allow_private_urls:
-            raise FileRejectedError(f"{url}: refers to a local or private address ({ip}); "
-                                    "refused (KB_ALLOW_PRIVATE_URLS=1 allows it)")
-
-
-def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
-    """(body, suffix, final URL). Each redirect is re-checked; size and time are capped."""
-    cap = int(settings.url_max_mb * 1024 * 1024)
-    current = url
-    with httpx.Client(timeout=settings.url_timeout_s, follow_redirects=False,
-                      headers={"User-Agent": "mdma-access-kb/0.1"}) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            if urlparse(current).scheme not in ("http", "https"):
-                raise FileRejectedError(f"{url}: redirected to a non-http URL; refused")
-            _check_host(current, settings)
-            try:
-                with client.stream("GET", current) as resp:
-                    if resp.is_redirect:
-                        current = urljoin(current, resp.headers.get("location", ""))
-                        continue
-                    if resp.status_code >= 400:
-                        raise FileRejectedError(f"{url}: HTTP {resp.status_code}")
-                    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if ctype not in URL_TYPES:
-                        raise FileRejectedError(f"{url}: content type {ctype or '(none)'} is not "
-                                                "HTML, plain text, markdown or PDF")
-                    declared = int(resp.headers.get("content-length") or 0)
-                    if declared > cap:
-                        raise FileRejectedError(f"{url}: {declared / 1048576:.1f} MB is over the "
-                                                f"{settings.url_max_mb:g} MB limit (KB_URL_MAX_MB)")
-                    body = bytearray()
-                    for part in resp.iter_bytes():
-                        body += part
-                        if len(body) > cap:
-                            raise FileRejectedError(f"{url}: larger than the "
-                                                    f"{settings.url_max_mb:g} MB limit "
-                                                    "(KB_URL_MAX_MB)")
-                    return bytes(body), URL_TYPES[ctype], current
-            except httpx.TimeoutException:
-                raise FileRejectedError(f"{url}: timed out after {settings.url_timeout_s:g} s "
-                                        "(KB_URL_TIMEOUT_S)") from None
-            except httpx.HTTPError as exc:
-                raise FileRejectedError(f"{url}: could not fetch ({type(exc).__name__})") from None
-    raise FileRejectedError(f"{url}: more than {MAX_REDIRECTS} redirects")
-
-
-def load_url(item: Item, settings: Settings, scratch: Path) -> tuple[Document, str]:
+def load_url(item: Item, settings: Settings, scratch: Path,
+             corrections: Metadata | None = None) -> tuple[Document, str]:
     body, suffix, final = fetch_url(item.location, settings)
     if suffix == ".pdf":
         scratch.mkdir(parents=True, exist_ok=True)
@@ -305,11 +237,12 @@ def load_url(item: Item, settings: Settings, scratch: Path) -> tuple[Document, s
         tmp.write_bytes(body)
         try:
             return document_from_pdf(tmp, item.doc_id(), item.location, item.location,
-                                     settings), ""
+                                     settings, corrections, url=item.location), ""
         finally:
             tmp.unlink(missing_ok=True)
     raw, note = decode_text(body, item.location)
-    return document_from_text(raw, suffix, item.doc_id(), item.location, item.location), note
+    return document_from_text(raw, suffix, item.doc_id(), item.location, item.location,
+                              corrections, url=item.location), note
 
 
 def origin_of(item: Item) -> str:
@@ -323,13 +256,15 @@ def origin_of(item: Item) -> str:
     return "curated"
 
 
-def load_item(item: Item, settings: Settings) -> tuple[Document, str]:
-    """Load one item; any failure is a KBError whose message names it."""
+def load_item(item: Item, settings: Settings,
+              corrections: Metadata | None = None) -> tuple[Document, str]:
+    """Load one item (with corrections from `kb ingest --title ...`, if given); any failure is a
+    KBError whose message names it."""
     try:
         if item.is_url:
-            doc, note = load_url(item, settings, settings.data_dir / "tmp")
+            doc, note = load_url(item, settings, settings.data_dir / "tmp", corrections)
         else:
-            doc, note = load_file(item, settings)
+            doc, note = load_file(item, settings, corrections)
         return dataclasses.replace(doc, origin=origin_of(item)), note
     except KBError:
         raise

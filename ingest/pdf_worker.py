@@ -1,9 +1,23 @@
-"""Child process: extract PDF text per page and print it as JSON (run with resource limits)."""
+"""Child process: extract PDF text per page and document info, printed as JSON (run with limits)."""
 
 from __future__ import annotations
 
 import json
 import sys
+
+
+def _info(reader) -> dict:
+    """Title, author and creation date from the document info; '' for what is missing or broken."""
+    try:
+        meta = reader.metadata or {}
+        title, author = meta.get("/Title") or "", meta.get("/Author") or ""
+    except Exception:  # a damaged info dictionary must not cost the text
+        return {"title": "", "author": "", "created": ""}
+    try:
+        created = meta.creation_date.isoformat() if meta.creation_date else ""
+    except Exception:  # pypdf raises on malformed D:YYYYMMDD... strings
+        created = ""
+    return {"title": str(title), "author": str(author), "created": created}
 
 
 def main(path: str) -> int:
@@ -28,7 +42,7 @@ def main(path: str) -> int:
     except Exception as exc:  # pypdf raises many types on damaged files
         print(json.dumps({"error": f"corrupt or unreadable PDF ({type(exc).__name__})"}))
         return 0
-    print(json.dumps({"pages": pages, "title": (reader.metadata or {}).get("/Title") or ""}))
+    print(json.dumps({"pages": pages, "info": _info(reader)}))
     return 0
 
 

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from ingest.chunk import CHUNKER_VERSION, document_hash, split_into_chunks
 from ingest.load import Item, discover, load_item
 from ingest.lock import writer_lock
+from ingest.meta import Metadata
 from kb import store
 from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import KBError
@@ -29,6 +30,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
     notes: list[str] = field(default_factory=list)
+    # what was read from each user document (title, authors, date, outlet), so a wrong guess shows
+    extracted: list[dict] = field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
     seconds: float = 0.0
@@ -54,6 +57,9 @@ class IngestReport:
         ]
         lines += [f"  skipped {item}: {why}" for item, why in self.skipped]
         lines += [f"  note: {n}" for n in self.notes]
+        lines += [f"  read {e['doc_id']}: title “{e['title']}”; author {e['authors'] or '(none)'}; "
+                  f"date {e['date'] or '(none)'}; outlet {e['outlet'] or '(none)'}"
+                  + (f"; url {e['url']}" if e["url"] else "") for e in self.extracted]
         return "\n".join(lines)
 
 
@@ -94,9 +100,17 @@ def _delete_leftovers(col, chunks: list[Chunk], stored: _Stored | None) -> int:
     return len(stale)
 
 
+def extracted_metadata(doc: Document) -> dict:
+    """The title and reference fields a user document will be cited with."""
+    src = doc.sources[0] if doc.sources else None
+    return {"doc_id": doc.doc_id, "title": doc.title, "authors": src.authors if src else "",
+            "date": doc.as_of, "outlet": src.outlet if src else "", "url": src.url if src else ""}
+
+
 def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
-               progress: bool = True) -> IngestReport:
-    """Bring the index in line with the inputs; default input is the bundled knowledge base."""
+               progress: bool = True, corrections: Metadata | None = None) -> IngestReport:
+    """Bring the index in line with the inputs; default input is the bundled knowledge base.
+    `corrections` (from `kb ingest FILE --title ...`) override what is extracted from the file."""
     started = time.perf_counter()
     inputs = inputs or [str(BUNDLED_DOCUMENTS)]
     report = IngestReport()
@@ -143,12 +157,14 @@ def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
         for item in tqdm(items, desc="documents", unit="doc", disable=not progress):
             report.read += 1
             try:
-                doc, note = load_item(item, settings)
+                doc, note = load_item(item, settings, corrections)
             except KBError as exc:
                 report.skipped.append((item.location, _reason(exc, item)))
                 continue
             if note:
                 report.notes.append(note)
+            if doc.origin == "user":
+                report.extracted.append(extracted_metadata(doc))
             if doc.doc_id in seen:
                 report.skipped.append((item.location, f"duplicate id {doc.doc_id!r} in this batch"))
                 continue

@@ -35,3 +35,7 @@ class StoreUnavailableError(KBError):
 
 class EvalSetError(KBError):
     """An eval set file is malformed."""
+
+
+class SidecarError(FrontMatterError):
+    """A NAME.meta.yaml file beside a document is not valid YAML or has an unknown field or value."""

@@ -23,12 +23,18 @@ class Source:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
 
     def reference(self) -> str:
-        parts = [self.authors, f"({self.year})" if self.year else "", self.title, self.outlet]
-        ref = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+        """'Rigg C (2020). Title. Outlet.' then the DOI or URL, as a reference list writes it."""
+        year = f"({self.year})" if self.year else ""
+        head = " ".join(p for p in (self.authors.strip().rstrip(",;"), year) if p)
+        head = head.rstrip(".") if not head.endswith("al.") else head
+        ref = ""
+        for part in (head, self.title.strip().rstrip("."), self.outlet.strip().rstrip(".")):
+            if part:  # each part ends with a full stop, unless it ends with ? or ! already
+                ref += ("" if not ref else " ") + part + ("" if part.endswith(("?", "!")) else ".")
         if self.doi:
-            ref += f". doi:{self.doi}"
+            ref += f" doi:{self.doi}"
         elif self.url:
-            ref += f". {self.url}"
+            ref += f" {self.url}"
         return ref
 
 
