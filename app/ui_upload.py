@@ -9,7 +9,7 @@ from pathlib import Path
 from kb.config import Settings
 from kb.errors import KBError
 
-UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf")
+UPLOAD_TYPES = (".md", ".txt", ".html", ".htm", ".pdf", ".docx")
 
 
 def safe_name(name: str) -> str:
@@ -37,7 +37,7 @@ def add_uploads(settings: Settings, paths: list[str], embedder) -> str:
     from ingest.pipeline import run_ingest
 
     if not paths:
-        raise KBError("choose one or more files first (.md, .txt, .html or .pdf).")
+        raise KBError(f"choose one or more files first ({', '.join(UPLOAD_TYPES)}).")
     target = settings.data_dir / "uploads"
     rejected, accepted = [], []
     for p in map(Path, paths):

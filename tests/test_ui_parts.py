@@ -172,3 +172,18 @@ def test_errors_reach_the_user_as_one_escaped_line_and_the_log_keeps_details(tmp
     assert "kb.log" in err.value.message
     log = settings.log_path.read_text()
     assert "RuntimeError: internal detail /srv/secret" in log and "Traceback" in log
+
+
+def test_upload_takes_a_word_file(kb_copy, embedder, tmp_path):
+    from docx import Document
+
+    path = tmp_path / "Lantern Guide.docx"
+    doc = Document()
+    doc.core_properties.title = "Harbour lantern guide for caseworkers"
+    doc.add_heading("When the walks start", level=1)
+    doc.add_paragraph("Harbour lantern walks for caseworkers start at the old quay at dusk. " * 3)
+    doc.save(path)
+    assert check_upload(path, 1) is None
+    report = add_uploads(kb_copy, [str(path)], embedder)
+    assert "added 1" in report, report
+    assert (kb_copy.data_dir / "uploads" / "Lantern_Guide.docx").exists()
