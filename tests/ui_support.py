@@ -29,8 +29,10 @@ def running_chat(settings: Settings, assistant):
 @contextmanager
 def chromium():
     """Debian's Chromium through Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The machine is shared: give assertions the same 30 s the page's actions get, not 5 s.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
