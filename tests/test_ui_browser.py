@@ -239,6 +239,9 @@ def test_upload_adds_a_document_that_answers_can_cite(browser, kb_copy, embedder
     with running_chat(settings, build_assistant(settings, embedder)) as url:
         page = open_page(browser, url)
         page.get_by_role("tab", name="Add documents").click()
+        # The tab renders on first show: let its upload box finish mounting before using it.
+        expect(page.get_by_role("button", name="Add to the knowledge base")).to_be_visible()
+        expect(page.get_by_text("Drop File Here")).to_be_visible()
         page.locator("input[type=file]").set_input_files(str(doc))
         expect(page.get_by_text("lantern-walks.md").first).to_be_visible()
         page.get_by_role("button", name="Add to the knowledge base").click()
