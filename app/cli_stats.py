@@ -14,6 +14,7 @@ def _print(info: dict) -> None:
     click.echo(f"model:      {info['embedding_model']}  chunker: {info['chunker_version']}")
     click.echo(f"built:      {info['built_at'] or 'never'}  version {info['index_version']}")
     click.echo(f"documents:  {info['documents']}  chunks: {info['chunks']}")
+    click.echo(f"current to: {info['current_to'] or 'n/a'} (latest as-of date, curated documents)")
     click.echo("topics:")
     for topic, n in info["topics"].items():
         click.echo(f"  {topic:<12} {n['documents']:>3} documents {n['chunks']:>5} chunks")

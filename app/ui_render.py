@@ -1,13 +1,13 @@
-"""Answers, sources and the index summary as escaped HTML for the chat (pure functions)."""
+"""Answers and the index summary as escaped HTML for the chat (pure functions)."""
 
 from __future__ import annotations
 
 import re
 from html import escape
-from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from kb.records import Answer
+from app.ui_export import answer_plaintext, source_label
+from kb.records import Answer, Source
 from kb.safety import DISCLAIMER
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -56,14 +56,6 @@ def external_link(url: str, text: str | None = None) -> str:
     if not href:
         return label
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>'
-
-
-def source_label(source: str) -> str:
-    """A reference string as is; a local file path shortened to its file name."""
-    source = source or ""
-    if source.startswith("/") or re.match(r"^[A-Za-z]:\\", source):
-        return PurePath(source.replace("\\", "/")).name
-    return source
 
 
 def reference_html(source: str, link: str) -> str:
@@ -133,6 +125,7 @@ def turn_html(turn: dict, t: int) -> str:
         body = f'<p>{answer_html(turn.get("answer", ""), turn.get("citations", []), t)}</p>'
         if turn.get("notice"):
             body += f'<p class="kb-note">{_e(turn["notice"])}</p>'
+        body += copy_button(turn)
         a = (f'<div class="kb-a kb-a-answer"><span class="kb-who">Knowledge base</span>'
              f"{body}{caption}</div>")
     else:
@@ -143,66 +136,30 @@ def turn_html(turn: dict, t: int) -> str:
     return f'<div class="kb-turn" id="turn-{t}">{q}{a}</div>'
 
 
-def conversation_html(turns: list[dict]) -> str:
+def copy_button(turn: dict) -> str:
+    """The "Copy with references" button; the page's script copies its data-copy text."""
+    return (f'<div class="kb-actions"><button type="button" class="kb-copy" '
+            f'data-copy="{_e(answer_plaintext(turn))}">Copy with references</button>'
+            '<span class="kb-copied" role="status" aria-live="polite"></span></div>')
+
+
+def conversation_html(turns: list[dict], markdown: str = "") -> str:
+    """The conversation; `markdown` (the download) rides along in a data attribute."""
+    data = f' data-markdown="{_e(markdown)}"' if markdown else ""
     if not turns:
-        return ('<div class="kb-chat kb-chat-empty"><p>Ask about the evidence on MDMA-assisted '
+        return (f'<div class="kb-chat kb-chat-empty"{data}><p>Ask about the evidence on MDMA-assisted '
                 "therapy for PTSD: what the trials found, safety, stigma, access and policy. "
                 "Every answer cites the passages it comes from.</p></div>")
     # Newest first: the stylesheet shows them in reading order, scrolled to the latest.
     inner = "".join(turn_html(turns[t - 1], t) for t in range(len(turns), 0, -1))
-    return f'<div class="kb-chat" role="log" aria-label="Conversation">{inner}</div>'
-
-
-def passage_html(c: dict) -> str:
-    """The passage with the cited sentence marked, everything escaped."""
-    text = c.get("text") or ""
-    s, e = int(c.get("quote_start") or 0), int(c.get("quote_end") or 0)
-    if not 0 <= s < e <= len(text):
-        return _e(text)
-    return f"{_e(text[:s])}<mark>{_e(text[s:e])}</mark>{_e(text[e:])}"
-
-
-def citation_html(c: dict, t: int) -> str:
-    head = f'<span class="kb-num">[{c["n"]}]</span> <span class="kb-title">{_e(c.get("title"))}</span>'
-    if c.get("section"):
-        head += f' <span class="kb-section">› {_e(c["section"])}</span>'
-    labels = []
-    if c.get("evidence_type"):
-        labels.append(EVIDENCE_LABELS.get(c["evidence_type"], c["evidence_type"]))
-    if c.get("as_of"):
-        labels.append(f"as of {c['as_of']}")
-    labels += [f"topic: {t_}" for t_ in c.get("topics") or []]
-    chips = "".join(f'<span class="kb-label">{_e(x)}</span>' for x in labels)
-    ref = reference_html(c.get("source", ""), c.get("link", ""))
-    return (f'<li class="kb-cite" id="{cite_id(t, c["n"])}">'
-            f'<div class="kb-cite-head">{head}</div><div class="kb-labels">{chips}</div>'
-            f'<blockquote class="kb-passage">{passage_html(c)}</blockquote>'
-            f'<p class="kb-ref">{ref}</p></li>')
-
-
-def sources_html(turns: list[dict]) -> str:
-    """Every answer's sources, newest answer first, each card with an id its markers link to."""
-    groups = []
-    for t in range(len(turns), 0, -1):
-        turn = turns[t - 1]
-        if not turn.get("citations"):
-            continue
-        cards = "".join(citation_html(c, t) for c in turn["citations"])
-        groups.append(f'<section class="kb-group" aria-label="Sources for question {t}">'
-                      f'<p class="kb-group-q">For: “{_e(turn.get("question"))}”</p>'
-                      f'<ol class="kb-cites">{cards}</ol></section>')
-    if not groups:
-        return ('<div class="kb-sources kb-sources-empty"><h3>Sources</h3><p>The passages '
-                "behind each answer appear here, with the cited sentence highlighted.</p></div>")
-    return f'<div class="kb-sources"><h3>Sources</h3>{"".join(groups)}</div>'
+    return f'<div class="kb-chat" role="log" aria-label="Conversation"{data}>{inner}</div>'
 
 
 def _reference(s: dict) -> str:
-    parts = [s.get("authors"), f"({s['year']})" if s.get("year") else "", s.get("title"),
-             s.get("outlet")]
-    ref = ". ".join(str(p).strip().rstrip(".") for p in parts if p and str(p).strip())
-    link = f"https://doi.org/{s['doi']}" if s.get("doi") else (s.get("url") or "")
-    return reference_html(ref, link)
+    """A catalog source (JSON form) as a Source record's reference, its link made a link."""
+    fields = {k: s.get(k) or "" for k in Source.__dataclass_fields__}
+    src = Source(**dict(fields, year=s.get("year") or None))
+    return reference_html(src.reference(), src.link)
 
 
 def about_html(info: dict) -> str:
@@ -213,6 +170,7 @@ def about_html(info: dict) -> str:
     for d in info.get("document_list", []):
         labels = [EVIDENCE_LABELS.get(d.get("evidence_type"), d.get("evidence_type") or "")]
         labels += [f"as of {d['as_of']}" if d.get("as_of") else ""] + list(d.get("topics") or [])
+        labels.append("added by a user" if d.get("origin") == "user" else "")
         chips = "".join(f'<span class="kb-label">{_e(x)}</span>' for x in labels if x)
         refs = "".join(f"<li>{_reference(s)}</li>" for s in d.get("sources") or [])
         src = d.get("source", "")
@@ -226,6 +184,8 @@ def about_html(info: dict) -> str:
         f"<p>{info.get('documents', 0)} documents, {info.get('chunks', 0)} passages. "
         f"Index built {built} (version {_e(info.get('index_version'))}, model "
         f"{_e(info.get('embedding_model'))}).</p>"
+        f"<p class='kb-current-to'>Current to {_e(info.get('current_to') or 'n/a')}: the latest "
+        "as-of date of the curated documents; documents added by users are not counted.</p>"
         f"<p class='kb-disclaimer-inline'>{_e(DISCLAIMER)} Answers quote the documents below "
         "and cite them; check the original publication before relying on a figure.</p>"
         f"{CRISIS_HTML}"

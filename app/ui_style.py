@@ -57,9 +57,23 @@ CSS = """
 .kb-cite { border: 1px solid var(--border-color-primary); border-radius: 10px;
   padding: .6rem .75rem; margin-bottom: .6rem; scroll-margin-top: .5rem;
   transition: box-shadow .2s, background .2s; }
-.kb-cite:target { box-shadow: 0 0 0 3px var(--color-accent); background: rgba(20, 184, 166, .07); }
+.kb-cite:has(.kb-anchor:target) { box-shadow: 0 0 0 3px var(--color-accent);
+  background: rgba(20, 184, 166, .07); }
+.kb-anchor { scroll-margin-top: 3rem; }
+.kb-qnum { font-size: .75em; font-weight: 700; vertical-align: super; color: var(--color-accent);
+  margin: 0 .15em 0 .05em; }
+.kb-origin-user { background: rgba(234, 88, 12, .12); border-color: rgba(234, 88, 12, .5); }
+.kb-origin-curated { background: rgba(20, 184, 166, .12); border-color: rgba(20, 184, 166, .45); }
+.kb-actions { display: flex; align-items: center; gap: .6rem; margin-top: .35rem; }
+.kb-copy { font-size: .8rem; padding: .15rem .6rem; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+  color: var(--body-text-color); }
+.kb-copy:hover, .kb-copy:focus { border-color: var(--color-accent); }
+.kb-copied { font-size: .8rem; color: var(--body-text-color-subdued); }
+.kb-current-to { font-weight: 600; }
 .kb-cite-head { font-weight: 600; line-height: 1.35; }
-.kb-num { color: var(--color-accent); }
+.kb-num, .kb-ref-num { color: var(--color-accent); }
+.kb-ref-num { font-weight: 700; }
 .kb-section { font-weight: 400; color: var(--body-text-color-subdued); }
 .kb-labels { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .3rem; }
 .kb-label { font-size: .72rem; padding: .05rem .45rem; border-radius: 999px;
@@ -69,7 +83,8 @@ CSS = """
   color: var(--body-text-color); background: var(--background-fill-secondary); border-radius: 4px; }
 .kb-passage mark { background: rgba(250, 204, 21, .55); color: inherit; padding: 0 .1em;
   border-radius: 3px; }
-.kb-ref { font-size: .8rem; color: var(--body-text-color-subdued); margin: .2rem 0 0;
+.kb-ref { display: block; font-size: .8rem; color: var(--body-text-color-subdued);
+  margin: .35rem 0 0;
   overflow-wrap: anywhere; }
 .kb-about table { border-collapse: collapse; margin: .3rem 0 1rem; }
 .kb-about td, .kb-about th { padding: .2rem .8rem; border-bottom: 1px solid var(--border-color-primary);

@@ -38,7 +38,7 @@ def add_uploads(settings: Settings, paths: list[str], embedder) -> str:
     from ingest.pipeline import run_ingest
 
     if not paths:
-        raise KBError("choose one or more files first (.md, .txt, .html or .pdf).")
+        raise KBError(f"choose one or more files first ({', '.join(UPLOAD_TYPES)}).")
     target = settings.data_dir / "uploads"
     rejected, accepted = [], []
     for p in map(Path, paths):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 
 def _document(chunk) -> dict:
@@ -13,6 +14,12 @@ def _document(chunk) -> dict:
         "sources": [s.__dict__ for s in chunk.sources],
         "references": [(s.reference(), s.link) for s in chunk.sources], "chunks": 0,
     }
+
+
+def current_to(documents: Iterable[dict]) -> str:
+    """The latest `as_of` among curated documents: how recent the knowledge base is ('' if none)."""
+    return max((d.get("as_of") or "" for d in documents
+                if d.get("origin", "curated") == "curated"), default="")
 
 
 def describe_index(index) -> dict:
@@ -35,6 +42,7 @@ def describe_index(index) -> dict:
         "chunker_version": meta.get("chunker_version", ""),
         "index_version": meta.get("index_version", ""),
         "built_at": meta.get("built_at", ""),
+        "current_to": current_to(docs.values()),
         "where": index.where,
         "collection": index.name,
         "document_list": sorted(docs.values(), key=lambda d: d["title"].lower()),

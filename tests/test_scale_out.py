@@ -93,7 +93,7 @@ def test_two_replicas_find_a_document_ingested_through_the_cli(shared_index, tmp
         lexical = r.retriever.search("Quillfeather", 5, mode="bm25")
         assert lexical and lexical[0].chunk.doc_id == "quillfeather-pilot.md"
         dense = r.retriever.search(
-            "Which clinic in Harbor Valley runs an MDMA therapy pilot for veterans?", 5,
+            "Which Harbor Valley clinic, Quillfeather, runs an MDMA therapy pilot for veterans?", 5,
             mode="dense")
         assert dense[0].chunk.doc_id == "quillfeather-pilot.md"
         answer = r.ask("What does the Quillfeather Clinic pilot offer veterans?")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Page, expect, sync_playwright
-from ui_support import CHROMIUM, CHROMIUM_ARGS, running_chat
+from playwright.sync_api import Page, expect
+from ui_support import ask, chromium, open_page, running_chat
 
+from kb.catalog import describe_index
 from kb.config import Settings
 
 pytestmark = pytest.mark.slow  # a real server in real Chromium
@@ -41,12 +41,10 @@ Q_TRIALS = "What did the phase 3 trials of MDMA-assisted therapy find?"
 Q_FOLLOW = "Did it last?"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -57,15 +55,6 @@ def chat(assistant, tmp_path_factory):
         yield url, settings
 
 
-def open_page(browser, url: str) -> Page:
-    context = browser.new_context(viewport={"width": 1360, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    expect(page.get_by_label("Your question")).to_be_visible()
-    return page
-
-
 @pytest.fixture
 def page(browser, chat):
     page = open_page(browser, chat[0])
@@ -73,22 +62,12 @@ def page(browser, chat):
     page.context.close()
 
 
-def ask(page: Page, question: str):
-    """Type a question, press Ask, return the locator of the new turn once it has a reply."""
-    n = page.locator(".kb-turn").count() + 1
-    page.get_by_label("Your question").fill(question)
-    page.get_by_role("button", name="Ask", exact=True).click()
-    turn = page.locator(f"#turn-{n}")
-    expect(turn.locator(".kb-a")).to_be_visible()
-    return turn
-
-
 def choose(page: Page, label: str, option: str) -> None:
     page.get_by_label(label).click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_answer_shows_markers_sources_and_highlighted_passages(page: Page, assistant, tmp_path):
+def test_answer_shows_markers_sources_and_highlighted_passages(page: Page, assistant):
     expect(page.get_by_text("Educational information, not medical or legal advice.")).to_be_visible()
     turn = ask(page, Q_TRIALS)
     expected = assistant.ask(Q_TRIALS)
@@ -99,24 +78,22 @@ def test_answer_shows_markers_sources_and_highlighted_passages(page: Page, assis
         marker = answer.locator(f'a[href="#cite-1-{c.n}"]')
         expect(marker).to_have_text(f"[{c.n}]")
         expect(marker).to_have_attribute("title", f"{c.title} › {c.section}")
-        card = page.locator(f"#kb-sources #cite-1-{c.n}")
+        card = page.locator(f"#kb-sources .kb-cite:has(#cite-1-{c.n})")
         expect(card.locator(".kb-title")).to_have_text(c.title)
-        expect(card.locator("mark")).to_have_text(c.quote)
+        expect(card.locator("mark", has_text=c.quote)).to_have_count(1)
         expect(card.locator(".kb-passage")).to_contain_text(c.text[:60])
+        expect(card.locator(".kb-label").first).to_have_text("Curated document")
     first = expected.citations[0]
     if first.link:
-        expect(page.locator("#cite-1-1 .kb-ref a")).to_have_attribute("href", first.link)
-    # UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise the tree stays clean.
-    shot = ROOT / "docs" / "screenshot.png" if os.environ.get("UPDATE_SCREENSHOT") == "1" \
-        else tmp_path / "screenshot.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
+        expect(page.locator(".kb-cite:has(#cite-1-1) .kb-ref a").first).to_have_attribute(
+            "href", first.link)
 
     last = expected.citations[-1].n
-    card = page.locator(f"#cite-1-{last}")
-    expect(card).not_to_be_in_viewport()
+    card = page.locator(f".kb-cite:has(#cite-1-{last})")
+    page.set_viewport_size({"width": 1360, "height": 640})  # the last card starts out of view
+    expect(card).not_to_be_in_viewport(ratio=0.5)
     answer.locator(f'a[href="#cite-1-{last}"]').click()
-    expect(card).to_be_in_viewport()
+    expect(card).to_be_in_viewport(ratio=0.5)
     assert page.evaluate("location.hash") == f"#cite-1-{last}"
 
 
@@ -185,11 +162,16 @@ def test_feedback_is_appended_to_the_log_on_disk(page: Page, chat, assistant):
 def test_about_view_lists_documents_topics_build_time_and_crisis_lines(page: Page, assistant):
     page.get_by_role("tab", name="About this knowledge base").click()
     about = page.locator(".kb-about")
-    expect(about).to_contain_text("25 documents")
+    n_docs = len(list((ROOT / "kb" / "documents").glob("*.md")))
+    assert n_docs >= 25
+    expect(about).to_contain_text(f"{n_docs} documents")
     built = assistant.retriever.index.metadata["built_at"]
     expect(about).to_contain_text(f"Index built {built}")
+    current = describe_index(assistant.retriever.index)["current_to"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", current)
+    expect(about.locator(".kb-current-to")).to_contain_text(f"Current to {current}")
     expect(about.locator("table.kb-topics tr", has_text="stigma")).to_have_count(1)
-    expect(about.locator(".kb-doc")).to_have_count(25)
+    expect(about.locator(".kb-doc")).to_have_count(n_docs)
     expect(about.get_by_text("Call or text 988")).to_be_visible()
     expect(page.get_by_text("Educational information, not medical or legal advice.").first
            ).to_be_visible()
@@ -230,6 +212,7 @@ def test_poisoned_document_and_typed_html_render_as_text(browser, kb_copy, embed
         card = page.locator("#kb-sources .kb-cite").first
         expect(card.locator(".kb-title")).to_have_text(
             'Harbour lantern festival <img src=x onerror="window.__pwned=3">')
+        expect(card.locator(".kb-origin-user")).to_have_text("Added by a user")
         expect(page.locator("#kb-sources")).to_contain_text("<script>window.__pwned=1</script>")
         ask(page, '<img src=x onerror="window.__pwned=9"> and <script>window.__pwned=10</script>')
         page.get_by_role("tab", name="About this knowledge base").click()
@@ -258,6 +241,9 @@ def test_upload_adds_a_document_that_answers_can_cite(browser, kb_copy, embedder
     with running_chat(settings, build_assistant(settings, embedder)) as url:
         page = open_page(browser, url)
         page.get_by_role("tab", name="Add documents").click()
+        # The tab renders on first show: let its upload box finish mounting before using it.
+        expect(page.get_by_role("button", name="Add to the knowledge base")).to_be_visible()
+        expect(page.get_by_text("Drop File Here")).to_be_visible()
         page.locator("input[type=file]").set_input_files(str(doc))
         expect(page.get_by_text("lantern-walks.md").first).to_be_visible()
         page.get_by_role("button", name="Add to the knowledge base").click()

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.ui import check_bind, filters_for, is_loopback
+from app.ui import check_bind, is_loopback
 from app.ui_examples import EXAMPLES, POPULATION_CHOICES, TOPIC_CHOICES
 from app.ui_feedback import append_feedback, feedback_record
+from app.ui_handlers import filters_for
 from app.ui_render import turn_from_answer
 from app.ui_upload import add_uploads, check_upload, safe_name
 from kb.config import Settings
@@ -148,16 +149,17 @@ def test_upload_ingests_accepted_files_and_reports_the_rest(kb_copy, embedder, t
 def test_errors_reach_the_user_as_one_escaped_line_and_the_log_keeps_details(tmp_path):
     import gradio as gr
 
-    from app.ui import _guard, _log_to_file
+    from app.ui import _log_to_file
+    from app.ui_handlers import guard
 
     settings = Settings(data_dir=tmp_path / "d")
     _log_to_file(settings)
 
-    @_guard
+    @guard
     def known():
         raise KBError("bad file <img src=x>.md: too large")
 
-    @_guard
+    @guard
     def unexpected():
         raise RuntimeError("internal detail /srv/secret")
 
@@ -182,3 +184,18 @@ def test_feedback_escapes_characters_that_split_or_reverse_a_line(tmp_path):
     assert "\\u2028" in text and "café" in text  # escaped, and accents stay readable
     record = json.loads(text)
     assert record["question"] == tricky and record["comment"] == tricky
+
+
+def test_upload_takes_a_word_file(kb_copy, embedder, tmp_path):
+    from docx import Document
+
+    path = tmp_path / "Lantern Guide.docx"
+    doc = Document()
+    doc.core_properties.title = "Harbour lantern guide for caseworkers"
+    doc.add_heading("When the walks start", level=1)
+    doc.add_paragraph("Harbour lantern walks for caseworkers start at the old quay at dusk. " * 3)
+    doc.save(path)
+    assert check_upload(path, 1) is None
+    report = add_uploads(kb_copy, [str(path)], embedder)
+    assert "added 1" in report, report
+    assert (kb_copy.data_dir / "uploads" / "Lantern_Guide.docx").exists()

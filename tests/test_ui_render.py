@@ -6,11 +6,14 @@ from html.parser import HTMLParser
 
 import pytest
 
+from app import ui_cards as cards
 from app import ui_render as r
 
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 ALLOWED_TAGS = {"div", "p", "span", "a", "strong", "b", "ul", "ol", "li", "mark", "blockquote",
-                "section", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+                "section", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "button"}
+ALLOWED_ATTRS = {"class", "id", "href", "title", "aria-label", "target", "rel", "role", "type",
+                 "aria-live", "data-copy", "data-markdown", "data-numbers"}
 
 
 class _Tags(HTMLParser):
@@ -40,10 +43,11 @@ def assert_inert(html: str) -> _Tags:
         assert tag in ALLOWED_TAGS, f"unexpected <{tag}> in {html[:300]}"
         for name in attrs:
             assert not name.startswith("on"), f"event handler {name} on <{tag}>"
-            assert name in {"class", "id", "href", "title", "aria-label", "target", "rel",
-                            "role"}, name
+            assert name in ALLOWED_ATTRS, name
         if "href" in attrs:
             assert attrs["href"].startswith(("https://", "http://", "#cite-")), attrs["href"]
+        if tag == "button":
+            assert attrs.get("type") == "button" and attrs.get("class") == "kb-copy", attrs
     return p
 
 
@@ -98,20 +102,22 @@ def test_passage_highlights_the_cited_sentence():
     c = citation(text=f"{EVIL} Before. The cited sentence is this one. After.")
     c["quote_start"] = c["text"].index(c["quote"])
     c["quote_end"] = c["quote_start"] + len(c["quote"])
-    html = r.passage_html(c)
-    assert "<mark>The cited sentence is this one.</mark>" in html
+    html = cards.passage_html([c], t=1)
+    assert ('<span class="kb-anchor" id="cite-1-1"></span><mark>The cited sentence is this one.'
+            '</mark><span class="kb-qnum">[1]</span>') in html
     assert "&lt;script&gt;" in html
     bad = dict(c, quote_start=50, quote_end=10)
-    assert "<mark>" not in r.passage_html(bad)
+    assert "<mark>" not in cards.passage_html([bad], t=1)
 
 
 def test_source_card_shows_labels_reference_and_link():
-    html = r.citation_html(citation(2), t=1)
+    html = cards.card_html([citation(2)], t=1)
     p = assert_inert(html)
-    assert ("li", {"class": "kb-cite", "id": "cite-1-2"}) in p.tags
+    assert ("li", {"class": "kb-cite", "data-numbers": "2"}) in p.tags
+    assert ("span", {"class": "kb-anchor", "id": "cite-1-2"}) in p.tags
     text = " ".join(p.text)
-    for expected in ("A title", "A section", "Randomised trial", "as of 2024-08-10",
-                     "topic: efficacy", "Smith J (2021)"):
+    for expected in ("A title", "A section", "Curated document", "Randomised trial",
+                     "as of 2024-08-10", "topic: efficacy", "Smith J (2021)"):
         assert expected in text
     links = [a for tag, a in p.tags if tag == "a"]
     assert [a["href"] for a in links] == ["https://doi.org/10.1/abc"]
@@ -126,7 +132,7 @@ def test_poisoned_citation_renders_inert():
     c["text"] = EVIL + " " + c["text"]
     c["quote_start"] += len(EVIL) + 1
     c["quote_end"] += len(EVIL) + 1
-    html = r.sources_html([turn(question=EVIL, citations=[c])])
+    html = cards.sources_html([turn(question=EVIL, citations=[c])])
     p = assert_inert(html)
     assert not any(tag == "a" for tag, _ in p.tags)
     assert "".join(p.text).count(EVIL) >= 3  # question, title, passage: shown as text
@@ -146,14 +152,18 @@ def test_abstention_and_safety_replies_are_notices_not_answers():
     assert "kb-notice-crisis" in crisis and 'role="alert"' in crisis and "988lifeline.org" in crisis
     assert "kb-notice-dosing" in dosing and r.NOTICE_TITLES["dosing"] in dosing
     assert "kb-a-answer" in answer and "kb-notice" not in answer
+    assert "Copy with references" in answer
+    assert not any("kb-copy" in html for html in (abstain, crisis, dosing))
     for html in (abstain, crisis, dosing, answer):
         assert_inert(html)
 
 
 def test_conversation_puts_the_newest_turn_first_and_escapes_questions():
     turns = [turn(question="first"), turn(question=EVIL), turn(question="third")]
-    html = r.conversation_html(turns)
+    html = r.conversation_html(turns, markdown=f"# Saved\n{EVIL}")
     p = assert_inert(html)
+    chat = next(a for tag, a in p.tags if a.get("class") == "kb-chat")
+    assert chat["data-markdown"] == f"# Saved\n{EVIL}"  # the attribute holds it as text
     ids = [a["id"] for tag, a in p.tags if a.get("class") == "kb-turn"]
     assert ids == ["turn-3", "turn-2", "turn-1"]
     assert "kb-chat-empty" in r.conversation_html([])
@@ -163,10 +173,10 @@ def test_sources_group_every_answer_newest_first_with_unique_ids():
     turns = [turn(question="q1", citations=[citation(1), citation(2)]),
              turn(question="q2", abstained=True, citations=[]),
              turn(question="q3", citations=[citation(1)])]
-    p = assert_inert(r.sources_html(turns))
+    p = assert_inert(cards.sources_html(turns))
     ids = [a["id"] for tag, a in p.tags if "id" in a]
     assert ids == ["cite-3-1", "cite-1-1", "cite-1-2"]
-    assert "kb-sources-empty" in r.sources_html([turn(citations=[])])
+    assert "kb-sources-empty" in cards.sources_html([turn(citations=[])])
 
 
 def test_filters_are_named_under_the_answer():
@@ -176,6 +186,7 @@ def test_filters_are_named_under_the_answer():
 
 def test_about_lists_documents_sources_topics_and_crisis_resources():
     info = {"documents": 2, "chunks": 7, "built_at": "2025-01-02T03:04:05+00:00",
+            "current_to": "2024-01-01",
             "index_version": "abc", "embedding_model": "m",
             "topics": {"efficacy": {"documents": 2, "chunks": 7}},
             "document_list": [
@@ -190,7 +201,8 @@ def test_about_lists_documents_sources_topics_and_crisis_resources():
     p = assert_inert(html)
     text = " ".join(p.text)
     for expected in ("2 documents", "7 passages", "2025-01-02T03:04:05+00:00", "efficacy",
-                     "Doc one", "one.md", "Lee K. (2020). Trial. J", "988", "911"):
+                     "Doc one", "one.md", "Lee K (2020). Trial. J.", "doi:10.2/x",
+                     "Current to 2024-01-01", "988", "911"):
         assert expected in text, expected
     assert "/home/me" not in html
     assert {a["href"] for tag, a in p.tags if tag == "a"} == {
