@@ -19,4 +19,4 @@ EVIDENCE_TYPES = (
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 FILE_TYPES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 # Eval-set topics for questions the assistant should decline (kb eval reads both lists).
-DECLINE_TOPICS = ("out-of-scope", "false-premise", "dosing")
+DECLINE_TOPICS = ("out-of-scope", "false-premise", "dosing", "not-covered")
