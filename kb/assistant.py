@@ -134,6 +134,15 @@ class Assistant:
                           retrieved=tuple(hits), disclaimer=safety.DISCLAIMER,
                           nearest_topics=topics,
                           timings_ms={"retrieve": (t1 - t0) * 1000, "answer": _ms(t1)})
+        return self._compose(question, query, query_vec, own, hits, turns=turns,
+                             follow_up=follow_up, named=named, carried=carried,
+                             filters=filters, mode=mode, kbv=kbv, t0=t0, t1=t1)
+
+    def _compose(self, question: str, query: str, query_vec, own, hits: list[Hit], *, turns,
+                 follow_up: bool, named, carried, filters, mode: str, kbv, t0: float,
+                 t1: float) -> Answer:
+        """The answer to a covered question: subject sections, focus, LLM or extractive text,
+        verified citations."""
         subjects = named or carried
         if not subjects and not follow_up:
             top = dominant_doc([h.chunk.doc_id for h in hits])
