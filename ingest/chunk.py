@@ -88,7 +88,8 @@ def _sections(doc: Document) -> list[tuple[str, int, int]]:
 def document_hash(doc: Document) -> str:
     """Changes when the text, the labels or the chunker change: then the document is re-embedded."""
     labels = [doc.title, doc.topics, doc.populations, doc.evidence_type, doc.as_of,
-              [s.__dict__ for s in doc.sources], doc.page_starts, CHUNKER_VERSION]
+              [s.__dict__ for s in doc.sources], doc.page_starts, CHUNKER_VERSION,
+              doc.aliases, doc.origin]
     payload = doc.text + "\x00" + json.dumps(labels, default=str, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 

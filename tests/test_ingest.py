@@ -192,3 +192,15 @@ def test_a_source_link_that_is_not_http_is_refused(tmp_path, settings, embedder)
                    "---\n\n## Body\nA body long enough to be indexed if it were allowed in.\n")
     report = run_ingest(settings, [str(doc)], embedder, progress=False)
     assert report.skipped == [(str(doc), "source 1 url must start with http:// or https://")]
+
+
+def test_an_edit_to_front_matter_aliases_alone_re_ingests_that_document(corpus, settings,
+                                                                         embedder):
+    run_ingest(settings, [str(corpus)], embedder, progress=False)
+    doc = corpus / "lumen-study.md"
+    doc.write_text(doc.read_text().replace("as_of: 2025-01-15\n",
+                                           "as_of: 2025-01-15\naliases: [the Lumen trial]\n"))
+    changed = run_ingest(settings, [str(corpus)], embedder, progress=False)
+    assert changed.changed == ["lumen-study"] and changed.unchanged == 2
+    lumen = [c for c in Index.open(settings).chunks() if c.doc_id == "lumen-study"]
+    assert lumen and all(c.aliases == ("the Lumen trial",) for c in lumen)
