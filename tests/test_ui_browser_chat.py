@@ -71,8 +71,9 @@ def test_sentences_cited_from_one_passage_share_one_card(page: Page, assistant, 
         cited = [c for c in expected.citations if c.chunk_id == chunk_id]
         card = cards.nth(i)
         expect(card.locator(".kb-num")).to_have_text("".join(f"[{c.n}]" for c in cited))
-        expect(card.locator("mark")).to_have_text([c.quote for c in cited])
-        expect(card.locator(".kb-qnum")).to_have_text([f"[{c.n}]" for c in cited])
+        in_passage = sorted(cited, key=lambda c: (c.quote_start, c.n))  # highlights read in order
+        expect(card.locator("mark")).to_have_text([c.quote for c in in_passage])
+        expect(card.locator(".kb-qnum")).to_have_text([f"[{c.n}]" for c in in_passage])
         expect(card.locator(".kb-label").first).to_have_text("Curated document")
     # UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise the tree stays clean.
     shot = ROOT / "docs" / "screenshot.png" if os.environ.get("UPDATE_SCREENSHOT") == "1" \
