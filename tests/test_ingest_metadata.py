@@ -221,8 +221,8 @@ def test_shared_raw_pages_are_cited_like_references(embedder, tmp_path):
                            "Worker’s Perspective. Psychedelic Support.")
     assert cite.as_of == "2019-02-19"
     furniture = ["The latest psychology and neuroscience discoveries", "PsyPost", "My Account",
-                 "View All Result", "Home Exclusive", "by Christian Rigg", "March 23, 2020",
-                 "in MDMA, Psychedelic Drugs", "Photo credit", "Share on", "Stay informed",
+                 "View All Result", "Home Exclusive", "March 23, 2020", "by Christian Rigg",
+                 "Photo credit", "in MDMA, Psychedelic Drugs", "Share on", "Stay informed",
                  "RELATED", "STAY CONNECTED", "LATEST", "Privacy policy", "Welcome Back",
                  "Veterans and first responders report lasting personal benefits after",
                  "woman with wings", "Author:", "By Courtney", "February 19, 2019",
