@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -55,6 +56,10 @@ class _Run:
         self.seen: set[str] = set()
         self.pending: list[tuple[Document, list[Chunk]]] = []
         self.dirty = index.is_writing
+        # Chroma writes run on one background thread while the next batch embeds: a write
+        # mostly waits on disk, and the model keeps both cores busy meanwhile.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-ingest-write")
+        self._writes: list[Future] = []
 
     def mark_dirty(self) -> None:
         if not self.dirty:
@@ -81,17 +86,34 @@ class _Run:
         if not self.pending:
             return
         self.mark_dirty()
-        chunks = [c for _, doc_chunks in self.pending for c in doc_chunks]
+        batch, self.pending = self.pending, []
+        chunks = [c for _, doc_chunks in batch for c in doc_chunks]
         vectors, sentence_vecs = self.embed(chunks)
+        self._raise_failed_write()
+        self._writes.append(self._writer.submit(self._write, batch, chunks, vectors,
+                                                sentence_vecs))
+
+    def _write(self, batch, chunks, vectors, sentence_vecs) -> None:
         # One upsert for all pending documents: each Chroma write commits to disk, and a
         # write per document cost as much as embedding them (see docs/benchmarks.md).
         self.index.upsert(chunks, vectors, sentence_vecs,
-                          content_hashes={doc.doc_id: doc.content_hash for doc, _ in self.pending})
-        for doc, doc_chunks in self.pending:
+                          content_hashes={doc.doc_id: doc.content_hash for doc, _ in batch})
+        for doc, doc_chunks in batch:
             self.report.chunks_removed += _delete_leftovers(self.index, doc_chunks,
                                                             self.stored.get(doc.doc_id))
             self.report.chunks_added += len(doc_chunks)
-        self.pending.clear()
+
+    def _raise_failed_write(self) -> None:
+        for done in [f for f in self._writes if f.done()]:
+            done.result()  # re-raises the write's error here, in the ingest's own thread
+
+    def wait_for_writes(self, *, raise_errors: bool = True) -> None:
+        """Every submitted write finished (the first error raised here); the writer stops."""
+        self._writer.shutdown(wait=True)
+        writes, self._writes = self._writes, []
+        errors = [w.exception() for w in writes if w.exception() is not None]
+        if errors and raise_errors:
+            raise errors[0]
 
     def admit(self, item: Item) -> Document | None:
         """The item's document if it needs (re-)indexing; records why not in the report."""
@@ -179,11 +201,16 @@ def run_ingest(settings: Settings, inputs: list[str] | None, embedder, *,
         aside = set_aside(settings) if rebuild else None
         index = Index.open(settings, create=True, expect=index_identity(embedder))
         run = _Run(settings, index, embedder, report, progress, corrections)
-        for item in tqdm(items, desc="documents", unit="doc", disable=not progress):
-            doc = run.admit(item)
-            if doc is not None:
-                run.add(doc)
-        run.flush()
+        try:
+            for item in tqdm(items, desc="documents", unit="doc", disable=not progress):
+                doc = run.admit(item)
+                if doc is not None:
+                    run.add(doc)
+            run.flush()
+        except BaseException:
+            run.wait_for_writes(raise_errors=False)  # no write outlives the lock; the first
+            raise                                     # error is the one reported
+        run.wait_for_writes()
         run.prune(inputs)
         missing = {raw for raw, _ in problems}
         run.finish([i for i in inputs if i not in missing])

@@ -204,3 +204,32 @@ def test_an_edit_to_front_matter_aliases_alone_re_ingests_that_document(corpus, 
     assert changed.changed == ["lumen-study"] and changed.unchanged == 2
     lumen = [c for c in Index.open(settings).chunks() if c.doc_id == "lumen-study"]
     assert lumen and all(c.aliases == ("the Lumen trial",) for c in lumen)
+
+
+def test_a_failed_background_write_is_raised_and_the_next_ingest_repairs(corpus, settings,
+                                                                          embedder, monkeypatch):
+    """Chroma writes run on a writer thread while the next batch embeds; a write that fails
+    there is raised by run_ingest itself (the store's own error, nothing swallowed), no writer
+    thread outlives the call, and the next ingest finishes the job."""
+    import threading
+
+    from kb.errors import StoreUnavailableError
+
+    run_ingest(settings, [str(corpus)], embedder, progress=False)
+    doc = corpus / "harbor-costs.md"
+    doc.write_text(doc.read_text().replace("## Insurance\n", "## Insurance\n\nA changed line "
+                                           "about insurance appears here.\n"))
+
+    def failing_upsert(self, *args, **kwargs):
+        raise StoreUnavailableError("disk full (injected)")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Index, "upsert", failing_upsert)
+        with pytest.raises(StoreUnavailableError, match="disk full"):
+            run_ingest(settings, [str(corpus)], embedder, progress=False)
+    assert not [t for t in threading.enumerate() if t.name.startswith("kb-ingest-write")]
+    assert Index.open(settings).is_writing  # readers can tell the index is half-written
+    repaired = run_ingest(settings, [str(corpus)], embedder, progress=False)
+    assert repaired.changed == ["harbor-costs"]
+    assert not Index.open(settings).is_writing
+    assert any("A changed line" in t for _, t in chunk_state(settings).values())
