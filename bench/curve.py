@@ -52,7 +52,8 @@ def ratios(rows: list[dict]) -> dict:
             "dense": auto,
             "ask_p50_vs_smallest": ratio(row[auto]["ask_ms"]["p50"],
                                          first[first["default_dense"]]["ask_ms"]["p50"]),
-            "peak_rss_gb": round(row["peak_rss_mb"] / 1024, 3),
+            "peak_rss_gb": round(row.get("peak_rss_serving_mb", row["peak_rss_mb"]) / 1024, 3),
+            "peak_rss_both_searches_gb": round(row["peak_rss_mb"] / 1024, 3),
             "ndcg_vs_exact": round(row[auto]["ndcg_at_10"] - row["matrix"]["ndcg_at_10"], 4),
             "same_top10_as_exact": row[auto]["same_top10_as_exact"],
         }
@@ -108,16 +109,28 @@ def measure(folder: Path, backend: str, source: Path, models_dir: Path | None = 
                default_dense="matrix" if len(retriever.chunks) <= MATRIX_UP_TO else "chroma")
     real = {scifact.doc_of(c.doc_id) for c in retriever.chunks if not c.doc_id.startswith("synth-")}
     queries = scifact.read_test_queries(source, real)
-    exact = None
-    for dense in DENSE:
+    rankings = {}
+    # The default search first: the process's peak after it is what a replica serving this size
+    # holds (the other search then loads Chroma's HNSW index, which that replica never would).
+    for dense in sorted(DENSE, key=lambda d: d != out["default_dense"]):
         retriever.dense_search = dense
         out[dense] = _asks(assistant, queries)
-        rankings = out[dense].pop("rankings")
-        exact = exact or rankings
-        out[dense]["same_top10_as_exact"] = round(
-            sum(a == b for a, b in zip(rankings, exact, strict=True)) / max(len(queries), 1), 4)
+        rankings[dense] = out[dense].pop("rankings")
         out[dense]["rss_after_mb"] = _rss_mb()
+        out[dense]["peak_rss_so_far_mb"] = _peak_rss_mb()
+    for dense in DENSE:
+        out[dense]["same_top10_as_exact"] = round(sum(
+            a == b for a, b in zip(rankings[dense], rankings["matrix"], strict=True))
+            / max(len(queries), 1), 4)
+    out["peak_rss_serving_mb"] = out[out["default_dense"]]["peak_rss_so_far_mb"]
     return out
+
+
+def _peak_rss_mb() -> float:
+    """This process's resident high-water mark (the kernel's, not a sample)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _asks(assistant, queries) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -11,18 +11,31 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 
 
-def _tokens(texts: Sequence[str]):
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, show_progress=False)
+def _tokens(texts: Iterable[str]):
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
 
 
 class LexicalIndex:
     """An in-memory BM25 index; row i is the i-th text it was built from."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.size = len(texts)
+        self.size = 0
         self._bm25 = bm25s.BM25()
-        if texts:
-            self._bm25.index(_tokens(texts), show_progress=False)
+        if len(texts):
+            self._index(texts)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> LexicalIndex:
+        """From texts made one at a time (a generator): the texts are never all held at once."""
+        lexical = cls([])
+        lexical._index(texts)
+        return lexical
+
+    def _index(self, texts: Iterable[str]) -> None:
+        tokens = _tokens(texts)  # bm25s reads an iterable once, text by text
+        self.size = len(tokens.ids)
+        if self.size:
+            self._bm25.index(tokens, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for the query (zeros when no query word is indexed)."""

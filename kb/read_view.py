@@ -16,6 +16,41 @@ from kb.records import Chunk
 from kb.sentence_index import SentenceIndex
 
 
+class SentenceVectors:
+    """Every chunk's stored sentence vectors (float16), kept in the page blocks they were read in
+    (never joined into one array, which would hold them twice while it is built)."""
+
+    def __init__(self, blocks: Sequence[Sequence[np.ndarray]], dim: int) -> None:
+        self.dim = dim
+        self._blocks: list[np.ndarray] = []
+        block_of, start_of, count_of = [], [], []
+        for b, block in enumerate(blocks):
+            counts = [len(v) for v in block]
+            self._blocks.append(np.concatenate(block).astype(np.float16, copy=False)
+                                if sum(counts) else np.zeros((0, dim), np.float16))
+            block_of += [b] * len(block)
+            start_of += np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist() if counts else []
+            count_of += counts
+        self._block = np.asarray(block_of, dtype=np.int32)
+        self._start = np.asarray(start_of, dtype=np.int64)
+        self._count = np.asarray(count_of, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self._count)
+
+    def of(self, row: int) -> np.ndarray:
+        """Row's sentence vectors as float16 [m, dim] (m may be 0)."""
+        start = int(self._start[row])
+        return self._blocks[int(self._block[row])][start:start + int(self._count[row])]
+
+    def per_chunk(self) -> list[np.ndarray]:
+        return [self.of(i) for i in range(len(self))]
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(b.nbytes for b in self._blocks))
+
+
 @dataclass(frozen=True, eq=False)
 class ReadView:
     """Row i of every array is `chunks[i]`; `vectors` are unit passage vectors (float32)."""
@@ -25,36 +60,32 @@ class ReadView:
     row: dict[str, int]
     vectors: np.ndarray
     lexical: LexicalIndex
-    sentence_store: np.ndarray  # every chunk's sentence vectors back to back (float16, as stored)
-    sentence_starts: np.ndarray  # row i owns sentence_store[starts[i]:starts[i + 1]]
+    sentence_store: SentenceVectors  # every chunk's sentence vectors (float16, as stored)
     sentences: SentenceIndex | None = None  # float32 copy for sentence scoring, when it is on
 
     @classmethod
     def empty(cls, dim: int = 0) -> ReadView:
         return cls(None, (), {}, np.zeros((0, dim), np.float32), LexicalIndex([]),
-                   np.zeros((0, dim), np.float16), np.zeros(1, np.int64))
+                   SentenceVectors([], dim))
 
     @classmethod
     def build(cls, version: str | None, chunks: Sequence[Chunk], vectors: np.ndarray,
-              sentences: Sequence[np.ndarray], sentence_scoring: bool = False) -> ReadView:
-        """From what `Index.chunks_with_vectors` returns: chunks, their passage vectors [n, dim]
-        and each chunk's sentence vectors (kept as float16, the precision they are stored in)."""
-        dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else (
-            sentences[0].shape[1] if sentences else 0)
-        counts = np.array([len(v) for v in sentences], dtype=np.int64)
-        flat = (np.concatenate(sentences).astype(np.float16) if counts.sum()
-                else np.zeros((0, dim), np.float16))
-        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+              sentence_blocks: Sequence[Sequence[np.ndarray]],
+              sentence_scoring: bool = False) -> ReadView:
+        """From what `Index.view_columns` returns: chunks, their passage vectors [n, dim] and,
+        page by page, each chunk's sentence vectors (kept as float16, as they are stored)."""
+        dim = vectors.shape[1] if vectors.ndim == 2 else 0
         chunks = tuple(chunks)
+        store = SentenceVectors(sentence_blocks, dim)
         return cls(version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
                    np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim),
-                   LexicalIndex([c.embed_text() for c in chunks]), flat, starts,
-                   SentenceIndex(sentences, dim) if sentence_scoring else None)
+                   LexicalIndex.from_texts(c.embed_text() for c in chunks), store,
+                   SentenceIndex(store.per_chunk(), dim) if sentence_scoring else None)
 
     def sentence_vectors(self, row: int) -> np.ndarray | None:
         """Chunk `row`'s stored sentence vectors as float32 (None when it has none)."""
-        start, end = int(self.sentence_starts[row]), int(self.sentence_starts[row + 1])
-        return self.sentence_store[start:end].astype(np.float32) if end > start else None
+        vecs = self.sentence_store.of(row)
+        return vecs.astype(np.float32) if len(vecs) else None
 
     def cosines(self, query_vector: np.ndarray) -> np.ndarray:
         """Every passage's cosine to the (normalised) query: one matrix product."""

@@ -58,7 +58,7 @@ class Document:
     origin: str = "curated"  # "curated" (kb/documents/) or "user" (CLI path, URL, upload)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A passage of a document, within the model's word-piece limit."""
 

@@ -147,7 +147,7 @@ class Retriever:
             self._checked = now
             version = self.index.version
             if version != self.version or force:
-                chunks, vectors, sentences = self.index.chunks_with_vectors(self.embedder.dim)
+                chunks, vectors, sentences = self.index.view_columns(self.embedder.dim)
                 # One object per version, swapped in one assignment: a search that started on
                 # the old view finishes on it.
                 self._view = ReadView.build(version, chunks, vectors, sentences,

@@ -253,17 +253,30 @@ class Index:
         return out
 
     def chunks_with_vectors(self, dim: int) -> tuple[list[Chunk], np.ndarray, list[np.ndarray]]:
-        """Every chunk, its passage vectors [n, dim] (float32) and its sentence vectors, in one
-        pass: what an in-memory read view needs."""
-        chunks, vecs, sentences = [], [], []
+        """Every chunk, its passage vectors [n, dim] (float32) and its sentence vectors (float32
+        per chunk), in one pass."""
+        chunks, matrix, blocks = self.view_columns(dim)
+        return chunks, matrix, [v.astype(np.float32) for b in blocks for v in b]
+
+    def view_columns(self, dim: int) -> tuple[list[Chunk], np.ndarray, list[list[np.ndarray]]]:
+        """What an in-memory read view needs, read page by page with nothing held twice: the
+        chunks (shared document parts decoded once), the passage matrix [n, dim] float32 filled
+        in place, and per page the chunks' sentence vectors as stored (float16)."""
+        decoder = codec.RecordDecoder()
+        chunks: list[Chunk] = []
+        matrix = np.empty((self.count(), dim), dtype=np.float32)
+        blocks: list[list[np.ndarray]] = []
         for page in self._pages(["metadatas", "documents", "embeddings"]):
+            block = []
             for cid, text, meta, emb in zip(page["ids"], page["documents"], page["metadatas"],
                                             page["embeddings"], strict=True):
-                chunks.append(chunk_from_record(cid, text or "", meta))
-                vecs.append(np.asarray(emb, dtype=np.float32))
-                sentences.append(codec.sentence_vectors_of(meta, dim))
-        matrix = np.stack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
-        return chunks, matrix, sentences
+                if len(chunks) == len(matrix):  # a writer added rows since count(): grow
+                    matrix = np.concatenate([matrix, np.empty((PAGE, dim), np.float32)])
+                matrix[len(chunks)] = emb
+                chunks.append(decoder.chunk(cid, text or "", meta))
+                block.append(codec.packed_sentence_vectors(meta, dim))
+            blocks.append(block)
+        return chunks, matrix[:len(chunks)], blocks
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         """The stored chunks with these ids, in the order asked; ids no longer stored are left out."""

@@ -45,20 +45,77 @@ def chunk_metadata(chunk: Chunk, sentence_vecs: np.ndarray | None = None) -> dic
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
+    return _decode(chunk_id, text, meta)
+
+
+class RecordDecoder:
+    """`chunk_from_record` for a whole collection: the parts a document's chunks share (title,
+    sources, labels, aliases, hashes) are decoded once and shared by every chunk, so a read view
+    of 250k chunks holds each document's references once, not once per chunk."""
+
+    def __init__(self) -> None:
+        self._shared: dict = {}
+
+    def _one(self, kind: str, raw, make):
+        key = (kind, raw if isinstance(raw, str) else tuple(raw or ()))
+        got = self._shared.get(key)
+        if got is None:
+            got = self._shared[key] = make(raw)
+        return got
+
+    def chunk(self, chunk_id: str, text: str, meta: dict) -> Chunk:
+        return _decode(chunk_id, text, meta, self._one)
+
+
+def _fresh(kind: str, raw, make):
+    return make(raw)
+
+
+def _text(raw) -> str:
+    return raw or ""
+
+
+def _labels(raw) -> tuple[str, ...]:
+    return tuple(raw or ())
+
+
+def _sources(raw: str) -> tuple[Source, ...]:
+    return tuple(Source(**s) for s in json.loads(raw))
+
+
+def _json_tuple(raw: str) -> tuple:
+    return tuple(json.loads(raw))
+
+
+def _decode(chunk_id: str, text: str, meta: dict, shared=_fresh) -> Chunk:
     page = meta.get("page", -1)
     return Chunk(
-        chunk_id=chunk_id, doc_id=meta["doc_id"], n=int(meta["n"]), text=text,
-        title=meta.get("title", ""), section=meta.get("section", ""),
+        chunk_id=chunk_id, doc_id=shared("s", meta["doc_id"], _text), n=int(meta["n"]),
+        text=text, title=shared("s", meta.get("title", ""), _text),
+        section=shared("s", meta.get("section", ""), _text),
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
         sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
-        topics=tuple(meta.get("topics") or ()), populations=tuple(meta.get("populations") or ()),
-        evidence_type=meta.get("evidence_type", ""), as_of=meta.get("as_of", ""),
-        sources=tuple(Source(**s) for s in json.loads(meta.get("sources", "[]"))),
-        source=meta.get("source", ""), page=None if page in (-1, None) else int(page),
-        doc_hash=meta.get("doc_hash", ""), n_chunks=int(meta.get("n_chunks", 0)),
-        aliases=tuple(json.loads(meta.get("aliases", "[]"))), origin=meta.get("origin", "curated"),
-        flagged_sentences=tuple(json.loads(meta.get("flagged_sentences", "[]"))),
+        topics=shared("l", meta.get("topics"), _labels),
+        populations=shared("l", meta.get("populations"), _labels),
+        evidence_type=shared("s", meta.get("evidence_type", ""), _text),
+        as_of=shared("s", meta.get("as_of", ""), _text),
+        sources=shared("src", meta.get("sources", "[]"), _sources),
+        source=shared("s", meta.get("source", ""), _text),
+        page=None if page in (-1, None) else int(page),
+        doc_hash=shared("s", meta.get("doc_hash", ""), _text),
+        n_chunks=int(meta.get("n_chunks", 0)),
+        aliases=shared("j", meta.get("aliases", "[]"), _json_tuple),
+        origin=shared("s", meta.get("origin", "curated"), _text),
+        flagged_sentences=shared("j", meta.get("flagged_sentences", "[]"), _json_tuple),
     )
+
+
+def packed_sentence_vectors(meta: dict, dim: int) -> np.ndarray:
+    """A record's sentence vectors [n, dim] as stored (float16, read-only), no float32 copy."""
+    packed = meta.get("sentence_vectors")
+    if not packed:
+        return np.zeros((0, dim), dtype=np.float16)
+    return np.frombuffer(base64.b64decode(packed), dtype=np.float16).reshape(-1, dim)
 
 
 def sentence_vectors_of(meta: dict, dim: int) -> np.ndarray:
