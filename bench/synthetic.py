@@ -36,7 +36,8 @@ class Base:
     @classmethod
     def read(cls, settings: Settings, dim: int) -> Base:
         index = Index.open(settings)
-        chunks, vectors, sentences = index.chunks_with_vectors(dim)
+        chunks, vectors, blocks = index.view_columns(dim)
+        sentences = [v.astype(np.float32) for block in blocks for v in block]
         return cls(chunks, vectors, sentences, index.version)
 
 

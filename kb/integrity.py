@@ -90,7 +90,7 @@ def check_index(index, dim: int, *, view_ids: Sequence[str] | None = None,
     if version.startswith("writing-"):
         report.problems.append("the index is half-written: an ingest was interrupted")
     try:
-        chunks, vectors, _ = index.chunks_with_vectors(dim)
+        chunks, vectors, _ = index.view_columns(dim, sentences=False)
     except ValueError:  # sentence vectors of another dimension cannot be unpacked
         first = index.chunks(with_text=False)[:1]
         have = len(index.get([first[0].chunk_id])[0].vector) if first else 0

@@ -60,7 +60,9 @@ class ReadView:
     row: dict[str, int]
     vectors: np.ndarray
     lexical: LexicalIndex
-    sentence_store: SentenceVectors  # every chunk's sentence vectors (float16, as stored)
+    # every chunk's sentence vectors (float16, as stored); None for a large index, whose hits
+    # fetch theirs from the store (see SENTENCES_IN_VIEW_UP_TO in kb/retrieve.py)
+    sentence_store: SentenceVectors | None
     sentences: SentenceIndex | None = None  # float32 copy for sentence scoring, when it is on
 
     @classmethod
@@ -70,20 +72,24 @@ class ReadView:
 
     @classmethod
     def build(cls, version: str | None, chunks: Sequence[Chunk], vectors: np.ndarray,
-              sentence_blocks: Sequence[Sequence[np.ndarray]],
+              sentence_blocks: Sequence[Sequence[np.ndarray]] | None,
               sentence_scoring: bool = False) -> ReadView:
         """From what `Index.view_columns` returns: chunks, their passage vectors [n, dim] and,
         page by page, each chunk's sentence vectors (kept as float16, as they are stored)."""
         dim = vectors.shape[1] if vectors.ndim == 2 else 0
         chunks = tuple(chunks)
-        store = SentenceVectors(sentence_blocks, dim)
+        store = None if sentence_blocks is None else SentenceVectors(sentence_blocks, dim)
+        scoring = sentence_scoring and store is not None
         return cls(version, chunks, {c.chunk_id: i for i, c in enumerate(chunks)},
                    np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim),
                    LexicalIndex.from_texts(c.embed_text() for c in chunks), store,
-                   SentenceIndex(store.per_chunk(), dim) if sentence_scoring else None)
+                   SentenceIndex(store.per_chunk(), dim) if scoring else None)
 
     def sentence_vectors(self, row: int) -> np.ndarray | None:
-        """Chunk `row`'s stored sentence vectors as float32 (None when it has none)."""
+        """Chunk `row`'s stored sentence vectors as float32 (None when it has none, or when this
+        view does not hold them)."""
+        if self.sentence_store is None:
+            return None
         vecs = self.sentence_store.of(row)
         return vecs.astype(np.float32) if len(vecs) else None
 
@@ -101,7 +107,8 @@ class ReadView:
 
     @property
     def nbytes(self) -> int:
-        return int(self.vectors.nbytes + self.sentence_store.nbytes
+        held = self.sentence_store.nbytes if self.sentence_store is not None else 0
+        return int(self.vectors.nbytes + held
                    + (self.sentences.vectors.nbytes if self.sentences is not None else 0))
 
 

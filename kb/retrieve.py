@@ -78,6 +78,10 @@ def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.85,
 # Chroma's HNSW index answers the nearest-neighbour query (bench/scale.py measures both).
 MATRIX_UP_TO = 300_000
 DENSE_SEARCHES = ("auto", "matrix", "chroma")
+# Up to this many passages the view holds every stored sentence vector (float16, ~3 KB a
+# passage); above it a search fetches its hits' sentence vectors from the store in one request,
+# which keeps a 250k-passage replica within its memory budget (docs/benchmarks.md, cost curve).
+SENTENCES_IN_VIEW_UP_TO = 50_000
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,9 @@ class Retriever:
             self._checked = now
             version = self.index.version
             if version != self.version or force:
-                chunks, vectors, sentences = self.index.view_columns(self.embedder.dim)
+                held = self.sentence_scoring or self.index.count() <= SENTENCES_IN_VIEW_UP_TO
+                chunks, vectors, sentences = self.index.view_columns(self.embedder.dim,
+                                                                     sentences=held)
                 # One object per version, swapped in one assignment: a search that started on
                 # the old view finishes on it.
                 self._view = ReadView.build(version, chunks, vectors, sentences,
@@ -217,8 +223,16 @@ class Retriever:
         """The best fused rows as hits, near-duplicates collapsed (a few extra taken so k stay)."""
         lex_rank = {r: rank for rank, r in enumerate(found.lexical_ranking, 1)}
         dense_rank = {r: rank for rank, r in enumerate(found.dense_ranking, 1)}
+        rows = fused[: k * 2]
+        fetched = {} if view.sentence_store is not None else self.index.sentence_vectors(
+            [view.chunks[r].chunk_id for r, _ in rows], view.vectors.shape[1])
         hits = [Hit(chunk=view.chunks[r], score=score, dense_score=float(found.cosines[r]),
                     bm25_rank=lex_rank.get(r), dense_rank=dense_rank.get(r),
-                    sentence_vectors=view.sentence_vectors(r))
-                for r, score in fused[: k * 2]]
+                    sentence_vectors=view.sentence_vectors(r) if not fetched else
+                    _some(fetched.get(view.chunks[r].chunk_id)))
+                for r, score in rows]
         return collapse_near_duplicates(hits, limit=k)
+
+
+def _some(vectors: np.ndarray | None) -> np.ndarray | None:
+    return vectors if vectors is not None and len(vectors) else None

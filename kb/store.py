@@ -245,38 +245,24 @@ class Index:
     def chunks(self, *, with_text: bool = True) -> list[Chunk]:
         """Every chunk as stored now (text "" when with_text=False)."""
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
-        out = []
+        out, decoder = [], codec.RecordDecoder()
         for page in self._pages(include):
             texts = page.get("documents") or [""] * len(page["ids"])
-            out += [chunk_from_record(i, t or "", m)
+            out += [decoder.chunk(i, t or "", m)
                     for i, t, m in zip(page["ids"], texts, page["metadatas"], strict=True)]
         return out
 
-    def chunks_with_vectors(self, dim: int) -> tuple[list[Chunk], np.ndarray, list[np.ndarray]]:
-        """Every chunk, its passage vectors [n, dim] (float32) and its sentence vectors (float32
-        per chunk), in one pass."""
-        chunks, matrix, blocks = self.view_columns(dim)
-        return chunks, matrix, [v.astype(np.float32) for b in blocks for v in b]
+    def view_columns(self, dim: int, *, sentences: bool = True):
+        """What a read view needs, page by page, nothing held twice (kb/store_codec.py): chunks,
+        passage matrix, per page the sentence vectors as stored (None if `sentences` is off)."""
+        return codec.view_columns(self._pages(["metadatas", "documents", "embeddings"]),
+                                  self.count(), dim, sentences=sentences)
 
-    def view_columns(self, dim: int) -> tuple[list[Chunk], np.ndarray, list[list[np.ndarray]]]:
-        """What an in-memory read view needs, read page by page with nothing held twice: the
-        chunks (shared document parts decoded once), the passage matrix [n, dim] float32 filled
-        in place, and per page the chunks' sentence vectors as stored (float16)."""
-        decoder = codec.RecordDecoder()
-        chunks: list[Chunk] = []
-        matrix = np.empty((self.count(), dim), dtype=np.float32)
-        blocks: list[list[np.ndarray]] = []
-        for page in self._pages(["metadatas", "documents", "embeddings"]):
-            block = []
-            for cid, text, meta, emb in zip(page["ids"], page["documents"], page["metadatas"],
-                                            page["embeddings"], strict=True):
-                if len(chunks) == len(matrix):  # a writer added rows since count(): grow
-                    matrix = np.concatenate([matrix, np.empty((PAGE, dim), np.float32)])
-                matrix[len(chunks)] = emb
-                chunks.append(decoder.chunk(cid, text or "", meta))
-                block.append(codec.packed_sentence_vectors(meta, dim))
-            blocks.append(block)
-        return chunks, matrix[:len(chunks)], blocks
+    def sentence_vectors(self, ids: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        """chunk id -> its stored sentence vectors (float32), for a few ids (one request)."""
+        got = self._call("get", ids=list(ids), include=["metadatas"]) if ids else {"ids": []}
+        return {cid: codec.sentence_vectors_of(meta, dim)
+                for cid, meta in zip(got["ids"], got.get("metadatas", []), strict=True)}
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         """The stored chunks with these ids, in the order asked; ids no longer stored are left out."""

@@ -118,6 +118,27 @@ def packed_sentence_vectors(meta: dict, dim: int) -> np.ndarray:
     return np.frombuffer(base64.b64decode(packed), dtype=np.float16).reshape(-1, dim)
 
 
+def view_columns(pages, count: int, dim: int, *, sentences: bool = True):
+    """`Index.view_columns` from the collection's pages: chunks, the passage matrix filled in
+    place (grown if a writer added rows since `count`), per page the sentence vectors."""
+    decoder = RecordDecoder()
+    chunks: list[Chunk] = []
+    matrix = np.empty((count, dim), dtype=np.float32)
+    blocks: list[list[np.ndarray]] = []
+    for page in pages:
+        block = []
+        for cid, text, meta, emb in zip(page["ids"], page["documents"], page["metadatas"],
+                                        page["embeddings"], strict=True):
+            if len(chunks) == len(matrix):
+                matrix = np.concatenate([matrix, np.empty((len(page["ids"]), dim), np.float32)])
+            matrix[len(chunks)] = emb
+            chunks.append(decoder.chunk(cid, text or "", meta))
+            if sentences:
+                block.append(packed_sentence_vectors(meta, dim))
+        blocks.append(block)
+    return chunks, matrix[:len(chunks)], blocks if sentences else None
+
+
 def sentence_vectors_of(meta: dict, dim: int) -> np.ndarray:
     """A record's sentence vectors [n, dim] (zero rows when it was stored without them)."""
     packed = meta.get("sentence_vectors")

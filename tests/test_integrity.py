@@ -129,9 +129,14 @@ def test_stats_under_the_wrong_embedding_backend_exits_non_zero(kb_copy):
 
 def test_a_sampled_vector_finds_its_own_chunk(kb_index, embedder):
     index = Index.open(Settings(data_dir=kb_index))
-    chunks, vectors, sentences = index.chunks_with_vectors(embedder.dim)
+    chunks, vectors, blocks = index.view_columns(embedder.dim)
+    sentences = [v for block in blocks for v in block]
     assert vectors.shape == (len(chunks), embedder.dim) and vectors.dtype == np.float32
     assert len(sentences) == len(chunks) and all(s.shape[1] == embedder.dim for s in sentences)
+    assert all(s.dtype == np.float16 for s in sentences)  # as stored: no float32 copy held
+    again = index.sentence_vectors([chunks[7].chunk_id], embedder.dim)[chunks[7].chunk_id]
+    assert np.array_equal(again, sentences[7].astype(np.float32))
+    assert index.view_columns(embedder.dim, sentences=False)[2] is None
     ids, cosines = index.query(vectors[7], 3)
     assert ids[0] == chunks[7].chunk_id and cosines[0] == pytest.approx(1.0, abs=1e-4)
     got = index.get([ids[1], "no-such#0", ids[0]])

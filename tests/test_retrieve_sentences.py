@@ -91,3 +91,28 @@ def test_sentence_candidates_respect_filters(tmp_path):
     hits = on.search("x", k=1, mode="dense", query_vector=query,
                      filters=Filters(doc_ids=("broad",)))
     assert [h.chunk.doc_id for h in hits] == ["broad"]
+
+
+def test_a_large_index_fetches_its_hits_sentence_vectors_and_finds_the_same(kb_index, embedder,
+                                                                             monkeypatch):
+    """Above SENTENCES_IN_VIEW_UP_TO passages the view holds no sentence vectors (memory); each
+    search fetches its hits' from the store. Hits and their vectors must be exactly the same."""
+    import kb.retrieve as retrieve
+
+    settings = Settings(data_dir=kb_index)
+    held = Retriever(Index.open(settings), embedder)
+    held.refresh(force=True)
+    monkeypatch.setattr(retrieve, "SENTENCES_IN_VIEW_UP_TO", 10)
+    fetched = Retriever(Index.open(settings), embedder)
+    fetched.refresh(force=True)
+    assert held.view.sentence_store is not None and fetched.view.sentence_store is None
+    assert fetched.view.nbytes < held.view.nbytes
+    for question in ("How much does MDMA-assisted therapy cost?",
+                     "What did the second phase 3 trial find?", "Is MDMA legal in Australia?"):
+        qv = embedder.embed_query(question)
+        a, b = held.search(question, 5, query_vector=qv), fetched.search(question, 5,
+                                                                         query_vector=qv)
+        assert [h.chunk.chunk_id for h in a] == [h.chunk.chunk_id for h in b]
+        for x, y in zip(a, b, strict=True):
+            assert x.sentence_vectors is not None and np.array_equal(x.sentence_vectors,
+                                                                     y.sentence_vectors)
