@@ -14,7 +14,7 @@ import numpy as np
 from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
 from kb.lexical import top_rows
-from kb.read_view import ReadView, top_by_score
+from kb.read_view import ReadView, release_freed_memory, top_by_score
 from kb.records import Chunk, Hit
 from kb.store import Index
 from kb.vocabulary import RETRIEVAL_MODES
@@ -158,6 +158,8 @@ class Retriever:
                 # the old view finishes on it.
                 self._view = ReadView.build(version, chunks, vectors, sentences,
                                             self.sentence_scoring)
+                del chunks, vectors, sentences
+                release_freed_memory()
             self._fresh = True
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None,

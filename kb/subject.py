@@ -58,6 +58,16 @@ class SubjectTable:
     aliases: dict[str, tuple[tuple[str, ...], ...]]
     # text -> mentioned(text), filled as sentences are seen (the same ones recur across questions)
     cache: dict = field(default_factory=dict, compare=False)
+    # first token -> (doc, alias) pairs: a text is checked only against aliases that can start
+    # in it, so the cost follows the text's length, not the number of documents
+    by_first: dict = field(default_factory=dict, compare=False)
+    order: dict = field(default_factory=dict, compare=False)  # doc -> its place in `aliases`
+
+    def __post_init__(self) -> None:
+        for doc, aliases in self.aliases.items():
+            self.order[doc] = len(self.order)
+            for alias in aliases:
+                self.by_first.setdefault(alias[0], []).append((doc, alias))
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[Chunk]) -> SubjectTable:
@@ -78,10 +88,11 @@ class SubjectTable:
             self.cache.clear()
         tokens = normalize(text)
         found: dict[str, int] = {}
-        for doc, aliases in self.aliases.items():
-            best = max((len(a) for a in aliases if matches(a, tokens)), default=0)
-            if best:
-                found[doc] = best
+        for first in dict.fromkeys(tokens):
+            for doc, alias in self.by_first.get(first, ()):
+                if len(alias) > found.get(doc, 0) and matches(alias, tokens):
+                    found[doc] = len(alias)
+        found = {doc: found[doc] for doc in sorted(found, key=self.order.__getitem__)}
         self.cache[text] = found
         return found
 

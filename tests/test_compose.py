@@ -156,3 +156,24 @@ def test_curated_answers_carry_no_user_notice(assistant):
     answer = assistant.ask("How many people responded to treatment in the 2011 pilot trial?")
     assert USER_ONLY_NOTICE not in answer.notice
     assert np.all([c.origin == "curated" for c in answer.citations])
+
+
+def test_alias_lookup_matches_a_scan_of_every_alias_and_keeps_table_order():
+    """`mentioned` checks only aliases whose first word is in the text (its cost follows the
+    text, not the number of documents); the result equals trying every alias of every document."""
+    from kb.subject import SubjectTable, matches, normalize
+
+    aliases = {f"doc-{i}": (("phase", "3", "trial"), (f"site{i}",), ("mapp2",)) if i % 3 == 0
+               else ((f"site{i}", "cohort"), ("second", "trial")) for i in range(300)}
+    table = SubjectTable(aliases)
+    for text in ("What did the second phase 3 trial at site12 find?", "site7 cohort results",
+                 "mapp2 and site299", "nothing named here"):
+        tokens = normalize(text)
+        scan = {}
+        for doc, found in aliases.items():
+            best = max((len(a) for a in found if matches(a, tokens)), default=0)
+            if best:
+                scan[doc] = best
+        got = table.mentioned(text)
+        assert got == scan and list(got) == list(scan)
+    assert table.mentioned("nothing named here") == {}
