@@ -16,7 +16,7 @@ from kb.errors import KBError
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
-from kb.sentences import question_kind, stem, stems_of
+from kb.sentences import question_kind, question_topic, stem, stems_of
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
 
@@ -152,7 +152,8 @@ class Assistant:
                               mentions=kbv.subjects.mentioned if subjects else None,
                               strict=bool(named or carried),
                               terms=_terms(question, kbv.idf),
-                              about_access=bool(_ACCESS.search(question)))
+                              about_access=bool(_ACCESS.search(question)),
+                              topic=question_topic(question))
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer

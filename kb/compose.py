@@ -24,6 +24,13 @@ W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
 W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
 W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
+W_HEADLINE = 0.04  # a finding question: the study's primary outcome or effect size
+W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
+# The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
+# does scores within this much of the best one that does not.
+LEAD_FACT_MARGIN = 0.1
+LEAD_FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count",
+                             "funding"})
 LAMBDA = 0.95
 # Evidence types whose results need the sponsor and approval caveats.
 STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
@@ -50,6 +57,8 @@ class Focus:
     # the question is about approval, prescribing, referral or coverage (the "not approved"
     # caveat is then owed whatever the documents cited)
     about_access: bool = False
+    # the subject area that names the section to look in ("safety"), whatever the kind
+    topic: str = ""
 
 
 @dataclass
@@ -114,8 +123,12 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
             if focus.kind in FACT_KINDS:
                 cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
                 score += W_FACT * min(sent.fact_count(focus.kind, text), cap)
-            if sent.section_fits(focus.kind, c.section):
+            if sent.section_fits(focus.kind, c.section, focus.topic):
                 score += W_SECTION
+            if focus.kind in ("finding", "effect") and sent.is_headline(text):
+                score += W_HEADLINE
+            if sent.is_disclaimer(text):
+                score -= W_DISCLAIMER
             term = _subject_term(c.doc_id, text, focus)
             if focus.strict and term == -W_OTHER_SUBJECT:
                 continue  # about another study than the one named: never quoted for it
@@ -139,13 +152,30 @@ def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
     return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
 
 
-def choose(cands: Sequence[Candidate]) -> list[Candidate]:
-    """Lead first (the best sentence that stands on its own), then support by MMR: one sentence
-    per point, a sentence that leans back only right after the one it leans on."""
+def pick_lead(cands: Sequence[Candidate], kind: str = "other") -> Candidate:
+    """The best sentence that stands on its own; for a how-many / when / who question, the best
+    one carrying that kind of fact, unless it scores far below."""
+    standalone = [c for c in cands if not c.back] or list(cands)
+
+    def value(c: Candidate) -> float:
+        return c.score + W_LEAD_LEX * c.overlap
+
+    lead = max(standalone, key=value)
+    if kind in LEAD_FACT_KINDS and not sent.carries(kind, lead.text):
+        carriers = [c for c in standalone if sent.carries(kind, c.text)]
+        if carriers:
+            best = max(carriers, key=value)
+            if value(best) >= value(lead) - LEAD_FACT_MARGIN:
+                lead = best
+    return lead
+
+
+def choose(cands: Sequence[Candidate], kind: str = "other") -> list[Candidate]:
+    """Lead first (see pick_lead), then support by MMR: one sentence per point, a sentence that
+    leans back only right after the one it leans on."""
     if not cands:
         return []
-    standalone = [c for c in cands if not c.back] or list(cands)
-    lead = max(standalone, key=lambda c: c.score + W_LEAD_LEX * c.overlap)
+    lead = pick_lead(cands, kind)
     chosen = [lead]
     best = lead.score
     pool = [c for c in cands if c is not lead]

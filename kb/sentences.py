@@ -9,7 +9,7 @@ from functools import lru_cache
 _KINDS = (
     ("limits", r"\blimit(?:ation)?s\b|\bweak (?:points?|spots?)\b|\bweakness(?:es)?\b|\bdownsides?\b"
                r"|\bcaveats?\b|\bshortcomings?\b|\bflaws?\b"),
-    ("effect", r"\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
+    ("effect", r"(?<!side )(?<!side-)(?<!adverse )\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
                r"|\bhow many points\b"),
     ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
     ("when", r"^\s*(?:and\s+)?when\b|\bwhat (?:year|date|month)\b|\bhow long ago\b|\bsince when\b"),
@@ -44,7 +44,8 @@ _FACTS = {
                            r"|\b(?:a year|years) (?:later|after)\b|\bdurab|\blast(?:ed|ing)?\b",
                            re.IGNORECASE),
     "who": re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)+|[A-Z]{3,})\b"),
-    "count": re.compile(_NUMBER),
+    "count": re.compile(_NUMBER + r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|twenty|thirty|forty|fifty|hundreds?|dozens?)\b", re.IGNORECASE),
     "funding": re.compile(r"\b(?:sponsor(?:ed|s)?|fund(?:ed|ing|s)?|paid for|financed)\b",
                           re.IGNORECASE),
     "finding": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ of (?:the )?\d+\b|\b[dg]\s?=\s?\d|\bp\s?[<=]"
@@ -112,13 +113,50 @@ _SECTIONS = {
     "limits": r"limitation|limits|caveat|weak|what .* cannot",
 }
 _SECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _SECTIONS.items()}
+# What a question is about, when that names the section to look in whatever the kind: "how many
+# people had side effects" wants the safety results, not the efficacy ones.
+_TOPICS = (
+    ("safety", re.compile(r"\bside[- ]effects?\b|\badverse\b|\bharm(?:s|ful)?\b|\bsafe(?:ty)?\b"
+                          r"|\bdanger|\brisks?\b|\bdie\b|\bdied\b|\bdeaths?\b|\btoxic"
+                          r"|\bblood pressure\b|\bheart\b", re.IGNORECASE),
+     re.compile(r"safety|adverse|side effect|risk|harm|heart|blood pressure", re.IGNORECASE)),
+)
+# The outcome a study was designed around: what "what did it find" means first.
+_HEADLINE = re.compile(r"\bprimary (?:endpoint|outcome|measure)\b|\beffect size\b"
+                       r"|\bd\s?=\s?\d", re.IGNORECASE)
+# Disclaimers about the text itself ("These doses are facts about a research protocol, not
+# guidance...", "This FAQ describes research settings only..."): true, but never the answer.
+_DISCLAIMER = re.compile(r"\bnot (?:guidance|advice|medical advice|legal advice)\b"
+                         r"|\bresearch settings only\b|\bgives? no (?:dosing |medical |legal )?advice\b"
+                         r"|\bgives facts, not\b", re.IGNORECASE)
+
+
+def question_topic(question: str) -> str:
+    """The subject area that names the section to look in ("safety"), or ""."""
+    return next((name for name, asked, _ in _TOPICS if asked.search(question)), "")
 
 
 @lru_cache(maxsize=50_000)
-def section_fits(kind: str, section: str) -> bool:
-    """Is the section heading the kind of section that holds the fact asked for?"""
-    pattern = _SECTION_RE.get(kind)
+def section_fits(kind: str, section: str, topic: str = "") -> bool:
+    """Is the section heading the kind of section that holds the fact asked for? A topic
+    ("safety") decides when the question has one."""
+    if topic:
+        pattern = next(sec for name, _, sec in _TOPICS if name == topic)
+    else:
+        pattern = _SECTION_RE.get(kind)
     return bool(pattern and section and pattern.search(section))
+
+
+@lru_cache(maxsize=50_000)
+def is_headline(sentence: str) -> bool:
+    """Does the sentence report a study's primary outcome or effect size?"""
+    return bool(_HEADLINE.search(facts_of(sentence)))
+
+
+@lru_cache(maxsize=50_000)
+def is_disclaimer(sentence: str) -> bool:
+    """Is the sentence a disclaimer about the text itself rather than a fact?"""
+    return bool(_DISCLAIMER.search(sentence))
 
 
 @lru_cache(maxsize=50_000)
