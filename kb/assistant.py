@@ -16,7 +16,7 @@ from kb.errors import KBError
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
-from kb.sentences import question_kind, question_topic, stem, stems_of
+from kb.sentences import counted_noun, question_kind, question_topic, stem, stems_of
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
 
@@ -26,6 +26,10 @@ USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on 
                     "knowledge base; check them before relying on it.")
 _ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
                      r"covered|reimburs\w*)\b", re.IGNORECASE)
+# A turn that continues the last one's question with a new object ("And the placebo group?",
+# "What about MAPP1?"): it asks for the same kind of fact. "What happens next?" does not.
+_ELLIPTICAL = re.compile(r"^\s*(?:and|but|or|what about|how about|same for|and for|for|then)\b",
+                         re.IGNORECASE)
 # Other sections of the subject's document searched beyond the k passages.
 SUBJECT_SECTIONS = 12
 
@@ -151,9 +155,11 @@ class Assistant:
         focus = compose.Focus(kind=self._kind(question, turns, follow_up), subjects=subjects,
                               mentions=kbv.subjects.mentioned if subjects else None,
                               strict=bool(named or carried),
-                              terms=_terms(question, kbv.idf),
+                              terms=_terms(question, kbv.idf,
+                                           anchor_question(turns) if follow_up else ""),
                               about_access=bool(_ACCESS.search(question)),
-                              topic=question_topic(question))
+                              topic=question_topic(question),
+                              counted=counted_noun(question))
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer
@@ -228,7 +234,7 @@ class Assistant:
         """The kind of fact asked for; an elliptical follow-up ("And the placebo group?") asks
         for the same kind as the turn it continues."""
         kind = question_kind(question)
-        if follow_up and kind in ("other", "yesno") and turns:
+        if follow_up and kind in ("other", "yesno") and turns and _ELLIPTICAL.match(question):
             return question_kind(anchor_question(turns))
         return kind
 
@@ -242,9 +248,17 @@ def _idf(chunks) -> dict:
     return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
 
 
-def _terms(question: str, idf: dict) -> dict:
-    """The question's content-word stems the knowledge base uses, weighted by IDF."""
-    return {stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf}
+ANCHOR_TERMS = 0.25  # a follow-up's words weigh this much more than the turn it continues
+
+
+def _terms(question: str, idf: dict, anchor: str = "") -> dict:
+    """The question's content-word stems the knowledge base uses, weighted by IDF; a follow-up
+    also holds the words of the turn it continues, at ANCHOR_TERMS of their weight ("When?"
+    after "Which papers were retracted?" is about retraction)."""
+    terms = {stem(w): ANCHOR_TERMS * idf[stem(w)] for w in content_words(anchor)
+             if stem(w) in idf}
+    terms.update({stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf})
+    return terms
 
 
 def _quotes_flagged(citations, hits: Sequence[Hit]) -> bool:

@@ -59,6 +59,8 @@ class Focus:
     about_access: bool = False
     # the subject area that names the section to look in ("safety"), whatever the kind
     topic: str = ""
+    # what a how-many question counts (kb.sentences.counted_noun), or ""
+    counted: str = ""
 
 
 @dataclass
@@ -120,9 +122,7 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
                 (1 - OWN_WEIGHT) * float(vecs[si] @ query_vecs[0]) + \
                 OWN_WEIGHT * float(vecs[si] @ query_vecs[1])
             score = W_SENT * cos + W_PASSAGE * float(hit.dense_score or 0.0) + W_RANK * prior
-            if focus.kind in FACT_KINDS:
-                cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
-                score += W_FACT * min(sent.fact_count(focus.kind, text), cap)
+            score += W_FACT * _facts(focus, text)
             if sent.section_fits(focus.kind, c.section, focus.topic):
                 score += W_SECTION
             if focus.kind in ("finding", "effect") and sent.is_headline(text):
@@ -140,6 +140,25 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
     return out
 
 
+def _facts(focus: Focus, text: str) -> float:
+    """Facts of the asked kind the sentence carries, capped; for a how-many question that names
+    what it counts, a number of something else counts half."""
+    if focus.kind not in FACT_KINDS:
+        return 0.0
+    cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
+    if focus.kind == "count" and focus.counted:
+        hits = sent.counts_of(focus.counted, text)
+        return float(min(hits, cap)) if hits else 0.5 * min(sent.fact_count("count", text), 1)
+    return float(min(sent.fact_count(focus.kind, text), cap))
+
+
+def carries(focus: Focus, text: str) -> bool:
+    """Does the sentence carry the kind of fact the question asks for?"""
+    if focus.kind == "count" and focus.counted:
+        return sent.counts_of(focus.counted, text) > 0
+    return sent.carries(focus.kind, text)
+
+
 def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
     """The sentence just before `c` in its passage, if it can be quoted and stands on its own."""
     for other in cands:
@@ -152,7 +171,7 @@ def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
     return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
 
 
-def pick_lead(cands: Sequence[Candidate], kind: str = "other") -> Candidate:
+def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:
     """The best sentence that stands on its own; for a how-many / when / who question, the best
     one carrying that kind of fact, unless it scores far below."""
     standalone = [c for c in cands if not c.back] or list(cands)
@@ -161,8 +180,9 @@ def pick_lead(cands: Sequence[Candidate], kind: str = "other") -> Candidate:
         return c.score + W_LEAD_LEX * c.overlap
 
     lead = max(standalone, key=value)
-    if kind in LEAD_FACT_KINDS and not sent.carries(kind, lead.text):
-        carriers = [c for c in standalone if sent.carries(kind, c.text)]
+    focus = focus or Focus()
+    if focus.kind in LEAD_FACT_KINDS and not carries(focus, lead.text):
+        carriers = [c for c in standalone if carries(focus, c.text)]
         if carriers:
             best = max(carriers, key=value)
             if value(best) >= value(lead) - LEAD_FACT_MARGIN:
@@ -170,12 +190,12 @@ def pick_lead(cands: Sequence[Candidate], kind: str = "other") -> Candidate:
     return lead
 
 
-def choose(cands: Sequence[Candidate], kind: str = "other") -> list[Candidate]:
+def choose(cands: Sequence[Candidate], focus: Focus | None = None) -> list[Candidate]:
     """Lead first (see pick_lead), then support by MMR: one sentence per point, a sentence that
     leans back only right after the one it leans on."""
     if not cands:
         return []
-    lead = pick_lead(cands, kind)
+    lead = pick_lead(cands, focus)
     chosen = [lead]
     best = lead.score
     pool = [c for c in cands if c is not lead]

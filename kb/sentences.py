@@ -18,7 +18,11 @@ _KINDS = (
     ("who", r"^\s*(?:and\s+)?who\b|\bwhich (?:organi[sz]ation|company|group|agency|judge|journal)\b"
             r"|\b(?:funded|sponsored|paid for|ran|started|founded)\b"),
     ("cost", r"\b(?:cost|costs|price|pay|pays|expensive|afford|reimburse|money|raise)\b"),
-    ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"),
+    ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"
+                 r"|\b(?:a|one|two|\d+) (?:years?|months?) (?:later|after|on)\b|\blater on\b"
+                 r"|\blong[- ]term\b"),
+    ("why", r"^\s*(?:and\s+|but\s+|so\s+)?why\b|\bhow come\b|\bwhat (?:was|were) the reasons?\b"
+            r"|\bfor what reason\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bhow much\b|\bsample size\b"),
     ("finding", r"\b(?:find|found|finding|findings|show|showed|result|results|work|worked|say|said"
                 r"|conclude|report|reported|outcome|outcomes|happen|happened|vote|voted)\b"),
@@ -39,7 +43,8 @@ _FACTS = {
                        re.IGNORECASE),
     "when": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
                        r"November|December)\b|\b(?:19|20)\d\d\b"),
-    "duration": re.compile(r"\b\d+(?:\.\d+)? (?:months?|years?|weeks?|hours?|days?|minutes?)\b"
+    "duration": re.compile(r"\b(?:\d+(?:\.\d+)?|two|three|four|five|six|eight|ten|twelve|"
+                           r"eighteen|twenty-four) (?:months?|years?|weeks?|hours?|days?|minutes?)\b"
                            r"|\b(?:twelve|six|several) (?:months|years)\b|\b\d+-hour\b"
                            r"|\b(?:a year|years) (?:later|after)\b|\bdurab|\blast(?:ed|ing)?\b",
                            re.IGNORECASE),
@@ -102,6 +107,47 @@ def fact_count(kind: str, sentence: str) -> int:
     """How many facts of the asked kind the sentence carries."""
     pattern = _FACTS.get(kind)
     return len(pattern.findall(facts_of(sentence))) if pattern else 0
+
+
+# "How many people / sessions / patients ...": what is counted, so that "90 adults" answers "how
+# many people" and "42 hours" does not.
+_COUNTED = re.compile(r"\bhow many (?:of the |more |other )?([a-z]+(?: [a-z]+)?)", re.IGNORECASE)
+_PEOPLE = frozenset("""people ppl persons participants patients adults subjects volunteers
+individuals clients men women veterans children""".split())
+_PEOPLE_RE = r"(?:people|persons|participants|patients|adults|subjects|volunteers|individuals|" \
+             r"clients|men|women|veterans|children|responders|officers|firefighters)"
+_COUNT_WORD = r"(?:\d[\d,]*(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
+              r"twenty|thirty|forty|fifty|hundreds?)"
+_ADJ_WORDS = frozenset("bad severe serious black white more many new total".split())
+
+
+def counted_noun(question: str) -> str:
+    """What a how-many question counts, as a regex source ("" when it names nothing)."""
+    m = _COUNTED.search(question)
+    if not m:
+        return ""
+    words = [w.lower() for w in m.group(1).split()]
+    if words[0] in _ADJ_WORDS and len(words) > 1:
+        words = words[1:]
+    head = words[0]
+    if head in _PEOPLE:  # a group by sex or age is counted as such, anyone else as people
+        return head if head in ("men", "women", "children", "veterans") else _PEOPLE_RE
+    if len(head) < 4 or head.endswith("ed"):  # "how many guessed right?" counts no noun
+        return ""
+    return re.escape(stem(head)) + r"[a-z]*"
+
+
+@lru_cache(maxsize=50_000)
+def counts_of(noun: str, sentence: str) -> int:
+    """How many times the sentence gives a number of `noun` ("90 adults", "three preparatory
+    sessions", "20 participants in total")."""
+    pattern = _counted_re(noun)
+    return len(pattern.findall(facts_of(sentence)))
+
+
+@lru_cache(maxsize=256)
+def _counted_re(noun: str) -> re.Pattern:
+    return re.compile(rf"\b{_COUNT_WORD}(?:\s+[\w-]+){{0,3}}?\s+{noun}\b", re.IGNORECASE)
 
 
 _SECTIONS = {
