@@ -28,7 +28,7 @@ W_HEADLINE = 0.04  # a finding question: the study's primary outcome or effect s
 W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
 # The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
 # does scores within this much of the best one that does not.
-LEAD_FACT_MARGIN = 0.1
+LEAD_FACT_MARGIN = 0.15
 LEAD_FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count",
                              "funding"})
 LAMBDA = 0.95
