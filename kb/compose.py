@@ -36,6 +36,7 @@ LAMBDA = 0.95
 STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
+SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -210,9 +211,9 @@ def choose(cands: Sequence[Candidate], focus: Focus | None = None) -> list[Candi
         pick = max(pool, key=value)
         pool.remove(pick)
         redundancy = float((vecs @ pick.vec).max())
-        if len(chosen) >= MIN_BODY and (pick.score < best - STOP_GAP or redundancy > 0.9):
+        if len(chosen) >= MIN_BODY and pick.score < best - STOP_GAP:
             break
-        if redundancy > 0.9 or not _fits(pick, chosen):
+        if redundancy > SAME_POINT or not _fits(pick, chosen):
             continue
         if pick.back:
             prev = _predecessor(cands, pick)
