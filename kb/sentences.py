@@ -17,7 +17,8 @@ _KINDS = (
                 r"sponsored|financed|bankrolled)\b"),
     ("who", r"^\s*(?:and\s+)?who\b|\bwhich (?:organi[sz]ation|company|group|agency|judge|journal)\b"
             r"|\b(?:funded|sponsored|paid for|ran|started|founded)\b"),
-    ("cost", r"\b(?:cost|costs|price|pay|pays|expensive|afford|reimburse|money|raise)\b"),
+    ("cost", r"\b(?:cost|costs|price|pay|pays|expensive|afford|reimburse|money)\b"
+             r"|\braise (?:money|funds)\b"),
     ("duration", r"\bhow long\b|\b(?:did|does|do|will) (?:it|they|the \w+) last\b|\blast(?:ing)?\b"
                  r"|\b(?:a|one|two|\d+) (?:years?|months?) (?:later|after|on)\b|\blater on\b"
                  r"|\blong[- ]term\b"),
@@ -41,14 +42,21 @@ _FACTS = {
                         re.IGNORECASE),
     "cost": re.compile(r"(?:US|AU|A)?\$\s?\d|\b\d[\d,.]* (?:dollars|million|billion)\b|\bcosts?\b",
                        re.IGNORECASE),
+    # A date, or a year the sentence places something in ("in 1985", "from 2014"); not the year
+    # naming a source ("A 2024 commentary says...").
     "when": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
-                       r"November|December)\b|\b(?:19|20)\d\d\b"),
+                       r"November|December)\b|\b(?i:in|on|from|since|until|by|between|after|before|"
+                       r"during|and|to|of|early|late|mid|the) (?:19|20)\d\d(?:s)?\b"
+                       r"|\b(?:19|20)\d\ds\b"),
     "duration": re.compile(r"\b(?:\d+(?:\.\d+)?|two|three|four|five|six|eight|ten|twelve|"
                            r"eighteen|twenty-four) (?:months?|years?|weeks?|hours?|days?|minutes?)\b"
                            r"|\b(?:twelve|six|several) (?:months|years)\b|\b\d+-hour\b"
                            r"|\b(?:a year|years) (?:later|after)\b|\bdurab|\blast(?:ed|ing)?\b",
                            re.IGNORECASE),
-    "who": re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)+|[A-Z]{3,})\b"),
+    # A name ("Francis L. Young", "Rick Doblin") or an organisation's initials ("DEA"), not the
+    # drug or the condition.
+    "who": re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+(?:\s(?:[A-Z]\.|[A-Z][a-z]+))+"
+                      r"|(?!MDMA\b|PTSD\b|III\b|II\b)[A-Z]{3,})\b"),
     "count": re.compile(_NUMBER + r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
                         r"twelve|twenty|thirty|forty|fifty|hundreds?|dozens?)\b", re.IGNORECASE),
     "funding": re.compile(r"\b(?:sponsor(?:ed|s)?|fund(?:ed|ing|s)?|paid for|financed)\b",
