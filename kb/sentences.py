@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
 # Question kinds, tried in order; the first that matches wins.
 _KINDS = (
     ("limits", r"\blimit(?:ation)?s\b|\bweak (?:points?|spots?)\b|\bweakness(?:es)?\b|\bdownsides?\b"
@@ -237,9 +241,10 @@ def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.7)
     return bool(a and b) and len(a & b) / len(a | b) >= threshold
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """A crude stem (first five letters): "voted"/"vote", "approved"/"approval" meet."""
-    return word[:5]
+    """English Snowball stem ("banned"/"ban", "voted"/"vote")."""
+    return _STEMMER.stemWord(word)
 
 
 @lru_cache(maxsize=50_000)
