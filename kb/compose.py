@@ -38,7 +38,7 @@ MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
-                        "funding"})
+                        "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
 
 

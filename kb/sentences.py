@@ -63,6 +63,8 @@ _FACTS = {
                       r"|(?!MDMA\b|PTSD\b|III\b|II\b)[A-Z]{3,})\b"),
     "count": re.compile(_NUMBER + r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
                         r"twelve|twenty|thirty|forty|fifty|hundreds?|dozens?)\b", re.IGNORECASE),
+    "why": re.compile(r"\bbecause\b|\bdue to\b|\breasons?\b|\bconcerns?\b|\bissues\b|\braised\b"
+                      r"|\bobjections?\b|\bcited\b|\bquestioned\b|\bso that\b", re.IGNORECASE),
     "funding": re.compile(r"\b(?:sponsor(?:ed|s)?|fund(?:ed|ing|s)?|paid for|financed)\b",
                           re.IGNORECASE),
     "finding": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ of (?:the )?\d+\b|\b[dg]\s?=\s?\d|\bp\s?[<=]"
@@ -168,6 +170,7 @@ _SECTIONS = {
     "share": r"(?<!safety )results?\b|found|efficacy|outcome|who took part|participants",
     "cost": r"cost|price|insurance|pay|afford",
     "duration": r"last|follow-up|long-term|durab|later",
+    "why": r"\bwhy\b|reason|concern|issue|objection|fall short|critic|question",
     "limits": r"limitation|limits|caveat|weak|what .* cannot",
 }
 _SECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _SECTIONS.items()}
