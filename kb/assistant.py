@@ -16,7 +16,8 @@ from kb.errors import KBError
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
-from kb.sentences import counted_noun, question_kind, question_topic, stem, stems_of
+from kb.sentences import (counted_noun, presumes_access, question_kind, question_topic, stem,
+                          stems_of)
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
 
@@ -159,7 +160,8 @@ class Assistant:
                                            anchor_question(turns) if follow_up else ""),
                               about_access=bool(_ACCESS.search(question)),
                               topic=question_topic(question),
-                              counted=counted_noun(question))
+                              counted=counted_noun(question),
+                              presumes=presumes_access(question))
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer

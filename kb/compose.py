@@ -62,6 +62,8 @@ class Focus:
     topic: str = ""
     # what a how-many question counts (kb.sentences.counted_noun), or ""
     counted: str = ""
+    # the question takes an approval or rescheduling for granted: the correction leads
+    presumes: bool = False
 
 
 @dataclass
@@ -182,6 +184,10 @@ def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candida
 
     lead = max(standalone, key=value)
     focus = focus or Focus()
+    if focus.presumes:
+        corrections = [c for c in standalone if sent.corrects_access(c.text)]
+        if corrections:
+            return max(corrections, key=value)
     if focus.kind in LEAD_FACT_KINDS and not carries(focus, lead.text):
         carriers = [c for c in standalone if carries(focus, c.text)]
         if carriers:

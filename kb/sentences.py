@@ -95,6 +95,29 @@ CAVEATS = (
 )
 
 
+# A question that takes for granted what is not so ("Since the FDA approved MDMA therapy...",
+# "Now that MDMA has been moved to Schedule III..."): the correction answers it first.
+_PRESUMES_ACCESS = re.compile(
+    r"^\s*(?:since|now that|given that|as|after|because)\b[^,?]*?\b(?:approv\w*|rescheduled|"
+    r"moved (?:to|into|out of) schedule|legali[sz]ed|(?:is|are) (?:now )?(?:legal|available)|"
+    r"started (?:offering|prescribing))", re.IGNORECASE)
+_CORRECTS_ACCESS = re.compile(
+    r"\bdeclined to approve\b|\bnot (?:been )?(?:FDA[- ])?approved\b|\bremains? unapproved\b"
+    r"|\bcomplete response letter\b|\bstill (?:a |in )?Schedule I\b(?! ?I)"
+    r"|\bremains? (?:a |in )?Schedule I\b(?! ?I)", re.IGNORECASE)
+
+
+def presumes_access(question: str) -> bool:
+    """Does the question open by taking an approval or rescheduling for granted?"""
+    return bool(_PRESUMES_ACCESS.search(question))
+
+
+@lru_cache(maxsize=50_000)
+def corrects_access(sentence: str) -> bool:
+    """Does the sentence say MDMA therapy is not approved or MDMA still Schedule I?"""
+    return bool(_CORRECTS_ACCESS.search(sentence))
+
+
 def question_kind(question: str) -> str:
     """effect / share / when / funding / who / cost / duration / count / finding / yesno /
     other."""
