@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kb import answer as extractive
-from kb import answerability, compose, safety
+from kb import answerability, safety
 from kb.config import Settings
-from kb.conversation import anchor_question, carried_subject, content_words, is_follow_up
+from kb.conversation import anchor_question, carried_subject, is_follow_up
 from kb.errors import KBError
+from kb.focus import idf_of, question_focus
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
-from kb.sentences import (counted_noun, presumes_access, question_kind, question_topic, stem,
-                          stems_of)
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
 
@@ -25,12 +22,6 @@ ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "pro
               "mechanism", "social-work")
 USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
                     "knowledge base; check them before relying on it.")
-_ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
-                     r"covered|reimburs\w*)\b", re.IGNORECASE)
-# A turn that continues the last one's question with a new object ("And the placebo group?",
-# "What about MAPP1?"): it asks for the same kind of fact. "What happens next?" does not.
-_ELLIPTICAL = re.compile(r"^\s*(?:and|but|or|what about|how about|same for|and for|for|then)\b",
-                         re.IGNORECASE)
 # Other sections of the subject's document searched beyond the k passages.
 SUBJECT_SECTIONS = 12
 
@@ -88,7 +79,7 @@ class Assistant:
                 by_doc.setdefault(c.doc_id, []).append(c)
             view = _KBView(version, SubjectTable.from_chunks(chunks),
                            answerability.vocabulary(c.embed_text() for c in chunks), by_doc,
-                           {c.chunk_id: c.text for c in chunks}, _idf(chunks))
+                           {c.chunk_id: c.text for c in chunks}, idf_of(chunks))
             self._view = view
         return view
 
@@ -153,15 +144,9 @@ class Assistant:
             top = dominant_doc([h.chunk.doc_id for h in hits])
             subjects = (top,) if top else ()
         extra = self._subject_sections(query, query_vec, hits, subjects, filters, mode)
-        focus = compose.Focus(kind=self._kind(question, turns, follow_up), subjects=subjects,
-                              mentions=kbv.subjects.mentioned if subjects else None,
-                              strict=bool(named or carried),
-                              terms=_terms(question, kbv.idf,
-                                           anchor_question(turns) if follow_up else ""),
-                              about_access=bool(_ACCESS.search(question)),
-                              topic=question_topic(question),
-                              counted=counted_noun(question),
-                              presumes=presumes_access(question))
+        focus = question_focus(question, turns, follow_up, subjects,
+                               mentions=kbv.subjects.mentioned if subjects else None,
+                               strict=bool(named or carried), idf=kbv.idf)
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer
@@ -231,36 +216,6 @@ class Assistant:
             extra += section_hits(view, kbv.by_doc.get(doc, ()), query_vec, have, base.admits)
         return extra[:SUBJECT_SECTIONS]
 
-    @staticmethod
-    def _kind(question: str, turns: Sequence[str], follow_up: bool) -> str:
-        """The kind of fact asked for; an elliptical follow-up ("And the placebo group?") asks
-        for the same kind as the turn it continues."""
-        kind = question_kind(question)
-        if follow_up and kind in ("other", "yesno") and turns and _ELLIPTICAL.match(question):
-            return question_kind(anchor_question(turns))
-        return kind
-
-
-def _idf(chunks) -> dict:
-    df: dict[str, int] = {}
-    for c in chunks:
-        for t in stems_of(c.text):
-            df[t] = df.get(t, 0) + 1
-    n = max(len(chunks), 1)
-    return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-
-
-ANCHOR_TERMS = 0.25  # a follow-up's words weigh this much more than the turn it continues
-
-
-def _terms(question: str, idf: dict, anchor: str = "") -> dict:
-    """The question's content-word stems the knowledge base uses, weighted by IDF; a follow-up
-    also holds the words of the turn it continues, at ANCHOR_TERMS of their weight ("When?"
-    after "Which papers were retracted?" is about retraction)."""
-    terms = {stem(w): ANCHOR_TERMS * idf[stem(w)] for w in content_words(anchor)
-             if stem(w) in idf}
-    terms.update({stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf})
-    return terms
 
 
 def _quotes_flagged(citations, hits: Sequence[Hit]) -> bool:

@@ -13,7 +13,8 @@ _STEMMER = Stemmer.Stemmer("english")
 _KINDS = (
     ("limits", r"\blimit(?:ation)?s\b|\bweak (?:points?|spots?)\b|\bweakness(?:es)?\b|\bdownsides?\b"
                r"|\bcaveats?\b|\bshortcomings?\b|\bflaws?\b"),
-    ("effect", r"(?<!side )(?<!side-)(?<!adverse )\beffect(?: size)?s?\b|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
+    ("effect", r"(?<!side )(?<!side-)(?<!adverse )\beffect(?: size)?s?\b"
+               r"|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
                r"|\bhow many points\b"),
     ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
     ("when", r"^\s*(?:and\s+)?when\b|\bwhat (?:year|date|month)\b|\bhow long ago\b|\bsince when\b"),
