@@ -24,7 +24,7 @@ W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
 W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
 W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
-W_HEADLINE = 0.04  # a finding question: the study's primary outcome or effect size
+W_HEADLINE = 0.06  # a finding question: the study's primary outcome or effect size
 W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
 # The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
 # does scores within this much of the best one that does not.

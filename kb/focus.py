@@ -35,6 +35,12 @@ def asked_kind(question: str, turns: Sequence[str], follow_up: bool) -> str:
     the same kind as the turn it continues."""
     kind = question_kind(question)
     if follow_up and kind in ("other", "yesno") and turns and _ELLIPTICAL.match(question):
+        # the nearest earlier turn that asked for a kind of fact ("How big was the effect?"
+        # before "And the placebo group?"), else the turn the conversation started from
+        for turn in reversed(turns):
+            earlier = question_kind(turn)
+            if earlier not in ("other", "yesno"):
+                return earlier
         return question_kind(anchor_question(turns))
     return kind
 
