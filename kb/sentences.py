@@ -16,7 +16,8 @@ _KINDS = (
     ("effect", r"(?<!side )(?<!side-)(?<!adverse )\beffect(?: size)?s?\b"
                r"|\bhow (?:big|large|strong|much better)\b|\bby how (?:many|much)\b"
                r"|\bhow many points\b"),
-    ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"),
+    ("share", r"\b(?:percent(?:age)?|proportion|share|fraction|rate)\b|\bwhat %|\bhow many of\b"
+              r"|\bhow (?:often|common|frequent|frequently|likely)\b"),
     ("when", r"^\s*(?:and\s+)?when\b|\bwhat (?:year|date|month)\b|\bhow long ago\b|\bsince when\b"),
     ("funding", r"\b(?:paid for|funded|funds|fund|funding|sponsor|sponsors|"
                 r"sponsored|financed|bankrolled)\b"),
@@ -43,7 +44,8 @@ _NUMBER = r"\b\d[\d,]*(?:\.\d+)?\b"
 _FACTS = {
     "effect": re.compile(r"\b[dg]\s?=\s?\d|\bHedges'? g\b|\beffect size\b|\b\d+(?:\.\d+)? points\b"
                          r"|\bp\s?[<=]\s?0?\.\d", re.IGNORECASE),
-    "share": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bpercent\b",
+    "share": re.compile(r"\d(?:\.\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bpercent\b"
+                        r"|\bodds ratio \d",
                         re.IGNORECASE),
     "cost": re.compile(r"(?:US|AU|A)?\$\s?\d|\b\d[\d,.]* (?:dollars|million|billion)\b|\bcosts?\b",
                        re.IGNORECASE),
