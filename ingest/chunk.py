@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from kb.records import Chunk, Document
 
-CHUNKER_VERSION = "sections-sentences-v3"
+CHUNKER_VERSION = "sections-sentences-v4"
 MODEL_LIMIT = 256  # word pieces, [CLS] and [SEP] included
 TARGET_TOKENS = 180  # passages this size give precise citations and stay well inside the limit
 OVERLAP_TOKENS = 30
@@ -36,7 +36,10 @@ _ABBREVIATIONS = "".join(
         " pp.", " p.",
     )
 )
-_SENTENCE_END_PATTERN = rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]])){_ABBREVIATIONS}\s+(?=[\"'“‘(\[A-Z0-9])"
+# A capital initial ("judge Francis L. Young") does not end a sentence either.
+_INITIAL = r"(?<!\s[A-Z]\.)"
+_SENTENCE_END_PATTERN = (rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]])){_ABBREVIATIONS}{_INITIAL}\s+"
+                         rf"(?=[\"'“‘(\[A-Z0-9])")
 _SENTENCE_END = re.compile(_SENTENCE_END_PATTERN)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|^\s*>\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

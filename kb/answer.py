@@ -68,7 +68,7 @@ def extractive_answer(hits: Sequence[Hit], query_vec: np.ndarray, *,
     focus = focus or compose.Focus()
     vecs = [query_vec] if own_vec is None else [query_vec, own_vec]
     cands = compose.candidates(hits, vecs, focus, ranked or len(hits))
-    chosen = compose.choose(cands)
+    chosen = compose.choose(cands, focus)
     parts, citations = [], []
     for n, c in enumerate(chosen, 1):
         cit = citation_for(n, c.hit, c.si)

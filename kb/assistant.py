@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kb import answer as extractive
-from kb import answerability, compose, safety
+from kb import answerability, safety
 from kb.config import Settings
-from kb.conversation import anchor_question, carried_subject, content_words, is_follow_up
+from kb.conversation import anchor_question, carried_subject, is_follow_up
 from kb.errors import KBError
+from kb.focus import idf_of, question_focus
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
-from kb.sentences import question_kind, stem, stems_of
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
 
@@ -24,8 +22,6 @@ ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "pro
               "mechanism", "social-work")
 USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
                     "knowledge base; check them before relying on it.")
-_ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
-                     r"covered|reimburs\w*)\b", re.IGNORECASE)
 # Other sections of the subject's document searched beyond the k passages.
 SUBJECT_SECTIONS = 12
 
@@ -83,7 +79,7 @@ class Assistant:
                 by_doc.setdefault(c.doc_id, []).append(c)
             view = _KBView(version, SubjectTable.from_chunks(chunks),
                            answerability.vocabulary(c.embed_text() for c in chunks), by_doc,
-                           {c.chunk_id: c.text for c in chunks}, _idf(chunks))
+                           {c.chunk_id: c.text for c in chunks}, idf_of(chunks))
             self._view = view
         return view
 
@@ -148,11 +144,9 @@ class Assistant:
             top = dominant_doc([h.chunk.doc_id for h in hits])
             subjects = (top,) if top else ()
         extra = self._subject_sections(query, query_vec, hits, subjects, filters, mode)
-        focus = compose.Focus(kind=self._kind(question, turns, follow_up), subjects=subjects,
-                              mentions=kbv.subjects.mentioned if subjects else None,
-                              strict=bool(named or carried),
-                              terms=_terms(question, kbv.idf),
-                              about_access=bool(_ACCESS.search(question)))
+        focus = question_focus(question, turns, follow_up, subjects,
+                               mentions=kbv.subjects.mentioned if subjects else None,
+                               strict=bool(named or carried), idf=kbv.idf)
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer
@@ -222,28 +216,6 @@ class Assistant:
             extra += section_hits(view, kbv.by_doc.get(doc, ()), query_vec, have, base.admits)
         return extra[:SUBJECT_SECTIONS]
 
-    @staticmethod
-    def _kind(question: str, turns: Sequence[str], follow_up: bool) -> str:
-        """The kind of fact asked for; an elliptical follow-up ("And the placebo group?") asks
-        for the same kind as the turn it continues."""
-        kind = question_kind(question)
-        if follow_up and kind in ("other", "yesno") and turns:
-            return question_kind(anchor_question(turns))
-        return kind
-
-
-def _idf(chunks) -> dict:
-    df: dict[str, int] = {}
-    for c in chunks:
-        for t in stems_of(c.text):
-            df[t] = df.get(t, 0) + 1
-    n = max(len(chunks), 1)
-    return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-
-
-def _terms(question: str, idf: dict) -> dict:
-    """The question's content-word stems the knowledge base uses, weighted by IDF."""
-    return {stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf}
 
 
 def _quotes_flagged(citations, hits: Sequence[Hit]) -> bool:

@@ -24,13 +24,21 @@ W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
 W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
 W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
+W_HEADLINE = 0.06  # a finding question: the study's primary outcome or effect size
+W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
+# The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
+# does scores within this much of the best one that does not.
+LEAD_FACT_MARGIN = 0.15
+LEAD_FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count",
+                             "funding"})
 LAMBDA = 0.95
 # Evidence types whose results need the sponsor and approval caveats.
 STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
+SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
-                        "funding"})
+                        "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
 
 
@@ -50,6 +58,12 @@ class Focus:
     # the question is about approval, prescribing, referral or coverage (the "not approved"
     # caveat is then owed whatever the documents cited)
     about_access: bool = False
+    # the subject area that names the section to look in ("safety"), whatever the kind
+    topic: str = ""
+    # what a how-many question counts (kb.sentences.counted_noun), or ""
+    counted: str = ""
+    # the question takes an approval or rescheduling for granted: the correction leads
+    presumes: bool = False
 
 
 @dataclass
@@ -111,11 +125,13 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
                 (1 - OWN_WEIGHT) * float(vecs[si] @ query_vecs[0]) + \
                 OWN_WEIGHT * float(vecs[si] @ query_vecs[1])
             score = W_SENT * cos + W_PASSAGE * float(hit.dense_score or 0.0) + W_RANK * prior
-            if focus.kind in FACT_KINDS:
-                cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
-                score += W_FACT * min(sent.fact_count(focus.kind, text), cap)
-            if sent.section_fits(focus.kind, c.section):
+            score += W_FACT * _facts(focus, text)
+            if sent.section_fits(focus.kind, c.section, focus.topic):
                 score += W_SECTION
+            if focus.kind in ("finding", "effect") and sent.is_headline(text):
+                score += W_HEADLINE
+            if sent.is_disclaimer(text):
+                score -= W_DISCLAIMER
             term = _subject_term(c.doc_id, text, focus)
             if focus.strict and term == -W_OTHER_SUBJECT:
                 continue  # about another study than the one named: never quoted for it
@@ -125,6 +141,25 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
             out.append(Candidate(hit, hi, si, text, vecs[si], score, key, sent.word_set(text),
                                  sent.leans_back(text), overlap))
     return out
+
+
+def _facts(focus: Focus, text: str) -> float:
+    """Facts of the asked kind the sentence carries, capped; for a how-many question that names
+    what it counts, a number of something else counts half."""
+    if focus.kind not in FACT_KINDS:
+        return 0.0
+    cap = 1 if focus.kind in ONE_FACT else MAX_FACTS
+    if focus.kind == "count" and focus.counted:
+        hits = sent.counts_of(focus.counted, text)
+        return float(min(hits, cap)) if hits else 0.5 * min(sent.fact_count("count", text), 1)
+    return float(min(sent.fact_count(focus.kind, text), cap))
+
+
+def carries(focus: Focus, text: str) -> bool:
+    """Does the sentence carry the kind of fact the question asks for?"""
+    if focus.kind == "count" and focus.counted:
+        return sent.counts_of(focus.counted, text) > 0
+    return sent.carries(focus.kind, text)
 
 
 def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
@@ -139,13 +174,35 @@ def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
     return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
 
 
-def choose(cands: Sequence[Candidate]) -> list[Candidate]:
-    """Lead first (the best sentence that stands on its own), then support by MMR: one sentence
-    per point, a sentence that leans back only right after the one it leans on."""
+def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:
+    """The best sentence that stands on its own; for a how-many / when / who question, the best
+    one carrying that kind of fact, unless it scores far below."""
+    standalone = [c for c in cands if not c.back] or list(cands)
+
+    def value(c: Candidate) -> float:
+        return c.score + W_LEAD_LEX * c.overlap
+
+    lead = max(standalone, key=value)
+    focus = focus or Focus()
+    if focus.presumes:
+        corrections = [c for c in standalone if sent.corrects_access(c.text)]
+        if corrections:
+            return max(corrections, key=value)
+    if focus.kind in LEAD_FACT_KINDS and not carries(focus, lead.text):
+        carriers = [c for c in standalone if carries(focus, c.text)]
+        if carriers:
+            best = max(carriers, key=value)
+            if value(best) >= value(lead) - LEAD_FACT_MARGIN:
+                lead = best
+    return lead
+
+
+def choose(cands: Sequence[Candidate], focus: Focus | None = None) -> list[Candidate]:
+    """Lead first (see pick_lead), then support by MMR: one sentence per point, a sentence that
+    leans back only right after the one it leans on."""
     if not cands:
         return []
-    standalone = [c for c in cands if not c.back] or list(cands)
-    lead = max(standalone, key=lambda c: c.score + W_LEAD_LEX * c.overlap)
+    lead = pick_lead(cands, focus)
     chosen = [lead]
     best = lead.score
     pool = [c for c in cands if c is not lead]
@@ -160,9 +217,9 @@ def choose(cands: Sequence[Candidate]) -> list[Candidate]:
         pick = max(pool, key=value)
         pool.remove(pick)
         redundancy = float((vecs @ pick.vec).max())
-        if len(chosen) >= MIN_BODY and (pick.score < best - STOP_GAP or redundancy > 0.9):
+        if len(chosen) >= MIN_BODY and pick.score < best - STOP_GAP:
             break
-        if redundancy > 0.9 or not _fits(pick, chosen):
+        if redundancy > SAME_POINT or not _fits(pick, chosen):
             continue
         if pick.back:
             prev = _predecessor(cands, pick)

@@ -8,11 +8,16 @@ from collections.abc import Callable, Sequence
 from kb.records import Answer
 from kb.subject import SubjectTable, dominant_doc
 
-# Words that point back at the previous turn, or open by continuing it.
-_REFERS = re.compile(
-    r"^(?:and|but|so|also|what about|how about|what if|why|how come|same for|and for|for)\b"
-    r"|\b(?:it|its|they|them|their|that|this|those|these|he|she|there|then|still|later)\b",
+# Words that open by continuing the previous turn, or point back at it.
+_OPENS = re.compile(
+    r"^(?:and|but|so|also|what about|how about|what if|why|how come|same for|and for|for)\b",
     re.IGNORECASE)
+_POINTS = re.compile(
+    r"\b(?:it|its|they|them|their|that|this|those|these|he|she|there|then|still|later)\b",
+    re.IGNORECASE)
+# A pointer this many words into a longer question usually points inside it ("Did most people in
+# the phase 3 trials guess whether they got MDMA?"), not back at the previous turn.
+POINTER_REACH, LONG_QUESTION = 6, 8
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]+\b")
 _PLAIN = frozenset({"MDMA", "PTSD", "I", "FDA"})
 _FILLER = frozenset(
@@ -36,7 +41,11 @@ def _new_names(question: str, previous: str) -> bool:
 def is_follow_up(question: str, previous: str = "") -> bool:
     """A question that points back ("Did it last?", "And the placebo group?"), or a short one
     that names nothing new; a longer question with no reference back stands on its own."""
-    if _REFERS.search(question):
+    if _OPENS.search(question):
+        return True
+    words = question.split()
+    reach = " ".join(words if len(words) <= LONG_QUESTION else words[:POINTER_REACH])
+    if _POINTS.search(reach):
         return True
     return len(question.split()) <= 6 and not _new_names(question, previous)
 

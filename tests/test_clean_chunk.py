@@ -54,6 +54,12 @@ def test_sentence_spans_respect_abbreviations_and_bullets():
         "The U.S. FDA declined.", "A bullet sentence here.", "And another one."]
 
 
+def test_a_capital_initial_does_not_end_a_sentence():
+    text = "On 22 May 1986, judge Francis L. Young ruled. Then the DEA appealed."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "On 22 May 1986, judge Francis L. Young ruled.", "Then the DEA appealed."]
+
+
 def test_sections_follow_heading_paths():
     text = "## Results\nA.\n### Safety\nB.\n## Limits\nC."
     assert [s for s, _, _ in split_sections(text)] == ["Results", "Results > Safety", "Limits"]
