@@ -67,18 +67,14 @@ class _Run:
             self.dirty = True
 
     def embed(self, chunks: list[Chunk]) -> tuple[list, list]:
-        texts = [c.embed_text() for c in chunks]
-        spans = [_shift(c) for c in chunks]
-        vectors, sentence_vecs = [], []
-        bar = tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not self.progress,
+        """Passage and sentence vectors for one batch, in one call: the embedder orders the
+        whole batch by length, so its model batches pad as little as they can."""
+        bar = tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not self.progress,
                    leave=False)
-        step = self.settings.embed_batch_size * 4
-        for i in range(0, len(texts), step):
-            v, s = self.embedder.embed_passages(texts[i:i + step], spans[i:i + step],
-                                                batch_size=self.settings.embed_batch_size)
-            vectors.extend(v)
-            sentence_vecs.extend(s)
-            bar.update(len(v))
+        vectors, sentence_vecs = self.embedder.embed_passages(
+            [c.embed_text() for c in chunks], [_shift(c) for c in chunks],
+            batch_size=self.settings.embed_batch_size)
+        bar.update(len(chunks))
         bar.close()
         return vectors, sentence_vecs
 
