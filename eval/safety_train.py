@@ -7,7 +7,11 @@ scoring the model out of fold and without the rules (the rules were written on t
 only the model's own votes say how it treats a message no rule knows; docs/safety.md): the crisis
 threshold with the highest recall that flags no benign question of eval/sets/default.jsonl (0.3;
 one false alarm in 386 non-crisis tuning messages), and the dosing threshold that refuses at most
-one benign tuning message out of fold with the highest recall (0.6).
+one benign tuning message out of fold with the highest recall (0.6). Re-run on the 712-row tuning
+part (after the second held-out part joined it), with the vote gates of kb/safety_gates.py:
+crisis 0.3 gives out-of-fold recall 0.939 with 4 false alarms in 532 non-crisis messages, dosing
+0.6 recall 0.891 with 1 of 376 benign refused (0.5 also refuses 1, at recall 0.917). C and both
+thresholds were kept: benign refusal is the target at risk, and the rules carry dosing.
 """
 
 from __future__ import annotations

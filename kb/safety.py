@@ -3,9 +3,9 @@
 Rules (kb/safety_rules.py) catch the unambiguous phrases. A logistic regression over the query
 embedding the assistant computes anyway (weights in kb/safety_model.npz, trained on the tuning
 part of eval/sets/safety.jsonl by `python -m eval.safety_train`) catches paraphrases. Its crisis
-threshold is set low (recall first). Its crisis vote needs a word of the crisis vocabulary and is
-ignored next to work or study words; its dosing vote needs a drug or dose word and is ignored
-next to research, policy or practitioner framing.
+threshold is set low (recall first). Its votes are gated (kb/safety_gates.py): the crisis vote
+needs a word of the crisis vocabulary and is ignored next to work or study words; the dosing vote
+needs a drug or dose word and is ignored next to research, policy or practitioner framing.
 """
 
 from __future__ import annotations
@@ -15,15 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.safety_gates import benign_context, distress_words, drug_words, supply_test, work_context
 from kb.safety_replies import CRISIS_REPLY, crisis_reply, dosing_reply
-from kb.safety_rules import (
-    benign_context,
-    crisis_rule,
-    distress_words,
-    dosing_rule,
-    drug_words,
-    work_context,
-)
+from kb.safety_rules import crisis_rule, dosing_rule
 
 MODEL_PATH = Path(__file__).parent / "safety_model.npz"
 LABELS = ("crisis", "dosing", "none")
@@ -73,8 +67,9 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     crisis_vote = p[0] >= m.crisis_threshold and distress_words(question) \
         and not work_context(question)
     # A plain dosing request outranks the model's crisis vote only when the model itself rates
-    # dosing higher ("should I redose after 2 hours"); otherwise crisis wins.
-    if crisis_vote and not (dosing and p[1] > p[0]):
+    # dosing higher ("should I redose after 2 hours") or the request tests one's own supply with
+    # no word of harm ("my pills turned orange with the reagent"); otherwise crisis wins.
+    if crisis_vote and not (dosing and (p[1] > p[0] or supply_test(question))):
         return "crisis"
     if dosing:
         return "dosing"
