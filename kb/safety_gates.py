@@ -87,6 +87,12 @@ def work_context(text: str) -> bool:
     return bool(WORK_CONTEXT.search(normalise(text)) or CRISIS_LOOKALIKE.search(normalise(text)))
 
 
+def harm_words(text: str) -> bool:
+    """A word of harm ("lethal", "overdose", "all at once"): a dosing rule does not outrank the
+    model's crisis vote next to one."""
+    return bool(HARM_WORDS.search(normalise(text)))
+
+
 def supply_test(text: str) -> bool:
     """Testing one's own supply, with no word of harm (a dosing rule outranks the model's
     crisis vote on it)."""

@@ -169,15 +169,22 @@ def test_a_trial_dose_question_is_answered_from_the_knowledge_base(assistant):
 
 
 def test_shipped_weights_are_small_and_come_from_the_tuning_part(embedder):
+    from eval.safety_set import load_safety_set
     from eval.safety_train import train
 
-    assert safety.MODEL_PATH.stat().st_size < 10_000
+    # Weights plus the tuning part's float16 vectors for the look-alike check: under the
+    # repository's 5 MB per-file limit.
+    assert safety.MODEL_PATH.stat().st_size < 5_000_000
     shipped = safety.load_model()
     retrained = train(embedder)
     assert shipped.coef.shape == (3, embedder.dim)
     assert np.abs(shipped.coef - retrained.coef).max() < 0.05  # float16 storage
-    assert (shipped.crisis_threshold, shipped.dosing_threshold) == (
-        retrained.crisis_threshold, retrained.dosing_threshold)
+    assert np.abs(shipped.lexical_coef - retrained.lexical_coef).max() < 0.05
+    assert shipped.thresholds() == retrained.thresholds()
+    tune = [c for c in load_safety_set() if c.split == "tune"]
+    assert shipped.neighbours.shape == (len(tune), embedder.dim)
+    assert np.abs(shipped.neighbours - retrained.neighbours).max() < 0.01
+    assert shipped.neighbour_labels.tolist() == [safety.LABELS.index(c.label) for c in tune]
 
 
 def test_the_safety_set_is_large_and_keeps_a_held_out_part():
