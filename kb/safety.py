@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.safety_gates import (benign_context, distress_words, drug_words, harm_words, supply_test,
-                             work_context)
+from kb.safety_gates import benign_context, distress_words, drug_words, harm_words, supply_test, work_context
 from kb.safety_model import LABELS, MODEL_PATH, SafetyModel, load_model
 from kb.safety_replies import CRISIS_REPLY, crisis_reply, dosing_reply
 from kb.safety_rules import crisis_rule, dosing_rule
