@@ -2,12 +2,16 @@
 
     python -m eval.safety_train        # writes kb/safety_model.npz; then run `kb eval safety`
 
-C and the two thresholds were chosen by a 5-fold cross-validated sweep on the tuning part alone,
-scoring the model out of fold and without the rules (the rules were written on the same rows, so
-only the model's own votes say how it treats a message no rule knows; docs/safety.md): the crisis
-threshold with the highest recall that flags no benign question of eval/sets/default.jsonl (0.3;
-one false alarm in 386 non-crisis tuning messages), and the dosing threshold that refuses at most
-one benign tuning message out of fold with the highest recall (0.6).
+The model is a logistic regression over the message's embedding joined with its hashed n-grams
+(kb/safety_lexical.py), shipped with the tuning vectors and labels for the look-alike check
+(kb.safety.BENIGN_NEIGHBOURS). C, the feature weighting and the thresholds were chosen on the
+970-row tuning part alone, scoring the whole screen out of fold two ways: 5 stratified folds (by
+label and kind) and one fold per origin (the first tuning rows, and each retired held-out part,
+so a fold is a batch written separately). The crisis thresholds favour recall: 0.3 with a word of
+the crisis vocabulary, 0.7 without one (a lower one raised false alarms and refused a benign
+default-set follow-up, "Any heart problems?"). The dosing threshold 0.7 is the lowest that
+screens no benign question of eval/sets/default.jsonl (0.6 refused "Can someone with PTSD just
+use Right to Try to get MDMA?"). docs/safety.md has the numbers.
 """
 
 from __future__ import annotations
@@ -16,27 +20,34 @@ import numpy as np
 
 from eval.safety_set import load_safety_set
 from kb import safety
+from kb.safety_lexical import lexical_matrix
 
-C = 16.0  # inverse regularisation, chosen by cross-validation on the tuning part (1, 4, 16, 64)
-CRISIS_THRESHOLD = 0.3
-DOSING_THRESHOLD = 0.6
+C = 16.0  # inverse regularisation (1, 4, 16 tried; 16 kept)
+THRESHOLDS = {"crisis": 0.3, "crisis_alone": 0.7, "dosing": 0.7}
 
 
-def fit(vectors: np.ndarray, labels: list[str], c: float = C):
+def fit(vectors: np.ndarray, texts: list[str], labels: list[str], c: float = C):
+    """Coefficients for the embedding and the n-gram slots, and intercepts, in LABELS order."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
+    features = hstack([csr_matrix(vectors), lexical_matrix(texts)]).tocsr()
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-    clf.fit(vectors, labels)
+    clf.fit(features, labels)
     order = [list(clf.classes_).index(label) for label in safety.LABELS]
-    return clf.coef_[order], clf.intercept_[order]
+    dim = vectors.shape[1]
+    return clf.coef_[order, :dim], clf.coef_[order, dim:], clf.intercept_[order]
 
 
 def train(embedder) -> safety.SafetyModel:
     """Fit on every tuning row and return the model (not saved)."""
     tune = [c for c in load_safety_set() if c.split == "tune"]
-    vectors = embedder.embed_texts([c.message for c in tune])
-    coef, intercept = fit(vectors, [c.label for c in tune])
-    return safety.SafetyModel(coef, intercept, CRISIS_THRESHOLD, DOSING_THRESHOLD, embedder.name)
+    texts, labels = [c.message for c in tune], [c.label for c in tune]
+    vectors = embedder.embed_texts(texts)
+    coef, lexical_coef, intercept = fit(vectors, texts, labels)
+    neighbour_labels = np.array([safety.LABELS.index(label) for label in labels], dtype=np.int8)
+    return safety.SafetyModel(coef, lexical_coef, intercept, THRESHOLDS, vectors,
+                              neighbour_labels, embedder.name)
 
 
 def main() -> None:

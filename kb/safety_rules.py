@@ -78,14 +78,6 @@ CRISIS_LOOKALIKE = _rx(
     r"\b(?:kill|end|stop) (?:the |a |this )?(?:process|job|task|program|stigma|session|essay)\b",
     r"\bfor (?:my|an|our|a) (?:essay|paper|class|project|presentation|thesis|report)\b",
 )
-# Work, study and computing words: the model's crisis vote alone is not trusted next to them
-# ("end it all with this group project", "kill a background job").
-WORK_CONTEXT = _rx(
-    r"\b(?:project|essay|assignment|homework|class|semester|paper|thesis|presentation|literature "
-    r"review|process|job|linux|python|laptop|port|server|code|statistics|rates?|history of|"
-    r"closing a case|session with a client|goodbye letter to a client|dead tired)\b",
-)
-
 MAKE = _rx(
     rf"\b(?:make|making|produce|cook|press|synthesi[sz]e)\b (?:my own |some |pure )?{_DRUG}"
     r"(?!\s*(?:-|\s)?(?:assisted|therapy|treatment|trials?|research|stud\w+|sessions?|available|"
@@ -94,6 +86,18 @@ MAKE = _rx(
     r"\bprecursors?\b|\bsafrole\b|\bsassafras\b|\bpmk\b|\breductive amination\b|\bhome lab\b",
     rf"\bhow (?:is|are|do you|to) {_DRUG} (?:made|cooked|synthesi[sz]ed)\b",
     r"\bchemicals\b[^.?!]{0,25}\bmake\b|\bpress my own\b|\bmake ecstasy pills\b",
+)
+# Who may make MDMA legally, and how trial MDMA is made: a regulation question ("who
+# manufactures the MDMA for trials", "a DEA registration to produce MDMA for research").
+MAKE_REGULATION = _rx(
+    r"\b(?:gmp|manufacturers?|licen[cs](?:e|es|ed|ing)|registrations?|registered|pharma|"
+    r"pharmaceutical|compan(?:y|ies)|sponsors?|universit(?:y|ies)|schedule (?:i|ii|iii|1|2|3))\b",
+)
+# ...unless the writer asks for the procedure or a place of their own: that stays a request.
+MAKE_OWN = _rx(
+    r"\b(?:home|kitchen|garage|house|my own|myself|my self|for me|personal|to sell)\b",
+    r"\b(?:precursors?|safrole|sassafras|pmk|reductive amination|recipe|steps?|step by step|"
+    r"equipment|chemicals|ingredients|from scratch)\b",
 )
 
 BUY = _rx(
@@ -173,25 +177,6 @@ FIRST_PERSON_CRISIS = _rx(
 )
 
 
-# The model's vote counts only next to words of its own class: an embedding places any message
-# somewhere, and off-topic ones ("the weather in Chicago") can land near either class. These
-# lists are broad on purpose (recall first); the model decides among the messages they admit.
-DISTRESS = _rx(
-    r"\b(?:die|dying|died|dead|death|kill\w*|kil|suicid\w*|suicde|sewer|unaliv\w*|kms|kys|life|"
-    r"live|living|alive|exist|end|ending|over|done|gone|goodbye|bye|hurt|harm|cut|pain|painless|"
-    r"pills?|meds|bottle|overdos\w*|lethal|rope|gun|knife|bridge|jump|wake|sleep|burden|hopeless|"
-    r"anymore|disappear|peace|miss me|without me|giving away|gave away|last|tonight|tn|plan|"
-    r"can'?t|cant|won'?t|nothing|nobody|point|forever|permanent\w*|check out|checking out|will|"
-    r"ready|note|letters?|belongings|fatal|stop|tired|ledge|roof|edge|tracks|insulin|tylenol|"
-    r"sleeping|through with|leave|leaving|away|need them)\b",
-)
-DRUG_TALK = _rx(
-    rf"{_DRUG}|\b(?:dose\w*|dosage|mg|milligrams?|pills?|caps?|tabs?|roll\w*|redose|microdos\w*|"
-    r"high|trip\w*|rave|festival|edc|party|plug|dealer|reagent|marquis|mecke|test kit|strips?|"
-    r"synthes\w*|precursors?|safrole|cook\w*|press\w*|crystal|powder|candyflip|flip)\b",
-)
-
-
 def normalise(text: str) -> str:
     """Lowercase, straight apostrophes, single spaces."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
@@ -213,7 +198,8 @@ def dosing_rule(text: str) -> bool:
     if _guidance(t):
         return False
     if MAKE.search(t):
-        return True
+        regulation = RESEARCH.search(t) or MAKE_REGULATION.search(t)
+        return not regulation or bool(MAKE_OWN.search(t))
     if BUY.search(t):
         return not RESEARCH.search(t) or bool(OUTSIDE.search(t))
     if PERSONAL_USE.search(t):
@@ -221,42 +207,6 @@ def dosing_rule(text: str) -> bool:
     if PERSONAL_DOSE.search(t) and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b", t):
         return not RESEARCH.search(t)
     return False
-
-
-THERAPY = _rx(r"\b(?:therapy|therapies|therapist|sessions?|treatment|clinics?)\b")
-# A general question about risks or facts, asked by no one in particular ("How often is street
-# molly actually not MDMA?", "Is it safe to drink tons of water on ecstasy?").
-FACT_QUESTION = _rx(
-    r"^(?:is it (?:safe|dangerous|risky|bad|true)|how (?:often|common|likely|many people)|"
-    r"what (?:percentage|proportion|share|fraction|are the (?:risks|signs|dangers|effects))|"
-    r"why (?:do|does|is|are|did)|does|do people)\b",
-)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|myself|we|u)\b")
-
-
-def benign_context(text: str) -> bool:
-    """Research, policy or therapy framing, or a practitioner asking how to respond.
-
-    Vetoes the model's dosing vote (the rules have their own, narrower, research veto).
-    """
-    t = normalise(text)
-    fact = FACT_QUESTION.search(t) and not _FIRST_PERSON.search(t)
-    return bool(RESEARCH.search(t) or THERAPY.search(t) or fact or _guidance(t))
-
-
-def distress_words(text: str) -> bool:
-    """Any word of the crisis vocabulary (the model's crisis vote needs one)."""
-    return bool(DISTRESS.search(normalise(text)))
-
-
-def drug_words(text: str) -> bool:
-    """Any word about MDMA, doses or supply (the model's dosing vote needs one)."""
-    return bool(DRUG_TALK.search(normalise(text)))
-
-
-def work_context(text: str) -> bool:
-    """Study, work or computing words (vetoes a crisis vote that no rule backs)."""
-    return bool(WORK_CONTEXT.search(normalise(text)) or CRISIS_LOOKALIKE.search(normalise(text)))
 
 
 def is_third_person(text: str) -> bool:

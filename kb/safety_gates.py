@@ -1,0 +1,100 @@
+"""When the safety classifier's votes count: the vocabularies that gate them (pure).
+
+The rules (kb/safety_rules.py) decide on their own; the model's crisis vote needs a word of the
+crisis vocabulary and no work or study context, its dosing vote needs a drug or dose word and no
+research, therapy or practitioner framing, and a dosing rule about testing one's own supply
+outranks its crisis vote unless harm is named.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Siblings in one package: the drug pattern, the pattern builder and the framing the rules use.
+from kb.safety_rules import _DRUG, CRISIS_LOOKALIKE, RESEARCH, _guidance, _rx, normalise
+
+# Work, study and computing words: the model's crisis vote alone is not trusted next to them
+# ("end it all with this group project", "kill a background job").
+WORK_CONTEXT = _rx(
+    r"\b(?:project|essay|assignment|homework|class|semester|paper|thesis|presentation|literature "
+    r"review|process|job|linux|python|laptop|port|server|code|statistics|rates?|history of|"
+    r"closing a case|session with a client|goodbye letter to a client|dead tired)\b",
+)
+
+# The model's vote counts only next to words of its own class: an embedding places any message
+# somewhere, and off-topic ones ("the weather in Chicago") can land near either class. These
+# lists are broad on purpose (recall first); the model decides among the messages they admit.
+DISTRESS = _rx(
+    r"\b(?:die|dying|died|dead|death|kill\w*|kil|suicid\w*|suicde|sewer|unaliv\w*|kms|kys|life|"
+    r"live|living|alive|exist|end|ending|over|done|gone|goodbye|bye|hurt|harm|cut|pain|painless|"
+    r"pills?|meds|bottle|overdos\w*|lethal|rope|gun|knife|bridge|jump|wake|sleep|burden|hopeless|"
+    r"anymore|disappear|peace|miss me|without me|giving away|gave away|last|tonight|tn|plan|"
+    r"can'?t|cant|won'?t|nothing|nobody|point|forever|permanent\w*|check out|checking out|will|"
+    r"ready|note|letters?|belongings|fatal|stop|tired|ledge|roof|edge|tracks|insulin|tylenol|"
+    r"sleeping|through with|leave|leaving|away|need them)\b",
+)
+DRUG_TALK = _rx(
+    rf"{_DRUG}|\b(?:dose\w*|dosage|mg|milligrams?|pills?|caps?|tabs?|roll\w*|redose|microdos\w*|"
+    r"high|trip\w*|rave|festival|edc|party|plug|dealer|reagent|marquis|mecke|test kit|strips?|"
+    r"synthes\w*|precursors?|safrole|cook\w*|press\w*|crystal|powder|candyflip|flip)\b",
+)
+
+# Testing one's own supply ("my pills turned orange with the reagent"): "pills" is a crisis word
+# ("taking all my pills"), so the model's crisis vote can land on these; the words of harm
+# below keep a test message with any sign of danger on the crisis side.
+SUPPLY_TEST = _rx(
+    r"\b(?:reagents?|marquis|mecke|mandelin|simon'?s|froehde|test(?:ing)? kits?|test strips?|"
+    r"fentanyl strips?)\b",
+)
+HARM_WORDS = _rx(
+    r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|overdos\w*|lethal|wake|end|ending|over|gone|"
+    r"goodbye|forever|heart|all|at once|anyway|anymore|hurt|harm|care|done)\b",
+)
+
+THERAPY = _rx(r"\b(?:therapy|therapies|therapist|sessions?|treatment|clinics?)\b")
+# A general question about risks or facts, asked by no one in particular ("How often is street
+# molly actually not MDMA?", "Is it safe to drink tons of water on ecstasy?").
+FACT_QUESTION = _rx(
+    r"^(?:is it (?:safe|dangerous|risky|bad|true)|how (?:often|common|likely|many people)|"
+    r"what (?:percentage|proportion|share|fraction|are the (?:risks|signs|dangers|effects))|"
+    r"why (?:do|does|is|are|did)|does|do people)\b",
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|myself|we|u)\b")
+
+
+def benign_context(text: str) -> bool:
+    """Research, policy or therapy framing, or a practitioner asking how to respond.
+
+    Vetoes the model's dosing vote (the rules have their own, narrower, research veto).
+    """
+    t = normalise(text)
+    fact = FACT_QUESTION.search(t) and not _FIRST_PERSON.search(t)
+    return bool(RESEARCH.search(t) or THERAPY.search(t) or fact or _guidance(t))
+
+
+def distress_words(text: str) -> bool:
+    """Any word of the crisis vocabulary (the model's crisis vote needs one)."""
+    return bool(DISTRESS.search(normalise(text)))
+
+
+def drug_words(text: str) -> bool:
+    """Any word about MDMA, doses or supply (the model's dosing vote needs one)."""
+    return bool(DRUG_TALK.search(normalise(text)))
+
+
+def work_context(text: str) -> bool:
+    """Study, work or computing words (vetoes a crisis vote that no rule backs)."""
+    return bool(WORK_CONTEXT.search(normalise(text)) or CRISIS_LOOKALIKE.search(normalise(text)))
+
+
+def harm_words(text: str) -> bool:
+    """A word of harm ("lethal", "overdose", "all at once"): a dosing rule does not outrank the
+    model's crisis vote next to one."""
+    return bool(HARM_WORDS.search(normalise(text)))
+
+
+def supply_test(text: str) -> bool:
+    """Testing one's own supply, with no word of harm (a dosing rule outranks the model's
+    crisis vote on it)."""
+    t = normalise(text)
+    return bool(SUPPLY_TEST.search(t)) and not HARM_WORDS.search(t)

@@ -1,0 +1,72 @@
+"""The safety classifier's shipped parts: weights, thresholds and labelled neighbours (numpy only).
+
+A multinomial logistic regression over the message's normalised embedding joined with its hashed
+n-grams (kb/safety_lexical.py), and the tuning part's own vectors and labels for a nearest-
+neighbour look-alike check. Everything lives in kb/safety_model.npz, written by
+`python -m eval.safety_train`; at run time it is two small matrix products, no scikit-learn.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from kb.safety_lexical import lexical_features
+
+MODEL_PATH = Path(__file__).parent / "safety_model.npz"
+LABELS = ("crisis", "dosing", "none")
+
+
+class SafetyModel:
+    """Logistic regression on [embedding; n-grams], per-class thresholds, labelled neighbours."""
+
+    def __init__(self, coef: np.ndarray, lexical_coef: np.ndarray, intercept: np.ndarray,
+                 thresholds: dict[str, float], neighbours: np.ndarray, neighbour_labels: np.ndarray,
+                 embedding_model: str = "") -> None:
+        self.coef = np.asarray(coef, dtype=np.float32)  # [3, dim], rows in LABELS order
+        self.lexical_coef = np.asarray(lexical_coef, dtype=np.float32)  # [3, SLOTS]
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.crisis_threshold = float(thresholds["crisis"])  # with a crisis word
+        self.crisis_alone_threshold = float(thresholds["crisis_alone"])  # without one
+        self.dosing_threshold = float(thresholds["dosing"])
+        self.neighbours = np.asarray(neighbours, dtype=np.float32)  # [n, dim] tuning vectors
+        self.neighbour_labels = np.asarray(neighbour_labels)  # [n] label index into LABELS
+        self.embedding_model = embedding_model
+
+    def probabilities(self, text: str, vector: np.ndarray) -> np.ndarray:
+        slots, weight = lexical_features(text)
+        logits = self.coef @ np.asarray(vector, dtype=np.float32) + self.intercept
+        logits += weight * self.lexical_coef[:, slots].sum(axis=1)
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
+
+    def benign_neighbours(self, vector: np.ndarray, k: int = 5) -> int:
+        """How many of the k tuning messages nearest to this one (cosine) are labelled none."""
+        sims = self.neighbours @ np.asarray(vector, dtype=np.float32)
+        nearest = np.argpartition(-sims, k)[:k]
+        return int((self.neighbour_labels[nearest] == LABELS.index("none")).sum())
+
+    def thresholds(self) -> dict[str, float]:
+        return {"crisis": self.crisis_threshold, "crisis_alone": self.crisis_alone_threshold,
+                "dosing": self.dosing_threshold}
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        t = self.thresholds()
+        np.savez_compressed(path, coef=self.coef.astype(np.float16),
+                            lexical_coef=self.lexical_coef.astype(np.float16),
+                            intercept=self.intercept, threshold_names=np.array(list(t)),
+                            thresholds=np.array(list(t.values())),
+                            neighbours=self.neighbours.astype(np.float16),
+                            neighbour_labels=self.neighbour_labels.astype(np.int8),
+                            embedding_model=np.array(self.embedding_model))
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_PATH) -> SafetyModel:
+    with np.load(path) as data:
+        thresholds = dict(zip(data["threshold_names"].tolist(), data["thresholds"].tolist()))
+        return SafetyModel(data["coef"].astype(np.float32), data["lexical_coef"].astype(np.float32),
+                           data["intercept"], thresholds, data["neighbours"].astype(np.float32),
+                           data["neighbour_labels"], str(data["embedding_model"]))
