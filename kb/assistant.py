@@ -19,9 +19,8 @@ from kb.sections import section_hits
 from kb.sentences import question_kind, stem, stems_of
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
+from kb.vocabulary import TOPICS
 
-ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "protocol",
-              "mechanism", "social-work")
 USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
                     "knowledge base; check them before relying on it.")
 _ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
@@ -66,7 +65,7 @@ class Assistant:
 
     def covered_topics(self) -> list[str]:
         present = {t for c in self.retriever.chunks for t in c.topics}
-        return [t for t in ALL_TOPICS if t in present] or list(ALL_TOPICS)
+        return [t for t in TOPICS if t in present] or list(TOPICS)
 
     def ranked(self, question: str, n: int, *, mode: str = "hybrid") -> list:
         """The passages a single-turn ask() searches, n deep (the eval's ranking metrics)."""
