@@ -169,7 +169,7 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
     options = {key: value for key, value in (
         ("fusion", fusion), ("alpha", alpha), ("rrf_k", rrf_k), ("candidates", candidates),
         ("weights", None if bm25_weight is None else (1.0, bm25_weight))) if value is not None}
-    modes = ("hybrid", "dense", "bm25") if mode == "all" else (mode,)
+    modes = RETRIEVAL_MODES if mode == "all" else (mode,)
     try:
         result = run_beir(settings_of(ctx), folder, embedder_of(ctx), split=split, modes=modes,
                           chunking=chunking, retriever_options=options, sentences=sentences,
