@@ -35,10 +35,12 @@ index: install
 run: index
 	$(BIN)/kb serve
 
+# What CI runs: every test, the bundled knowledge base ingested afresh.
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --fresh-index
 
-# The inner loop: everything but the slow tests (servers, browser, crashes, scale-out, ONNX).
+# The inner loop: everything but the slow tests (servers, browser, crashes, scale-out, ONNX,
+# whole-set gates, whole-KB rebuild, bench runs); reuses the last run's index while its inputs hold.
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 

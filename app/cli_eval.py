@@ -55,7 +55,7 @@ def eval_group(ctx: click.Context, set_path, k, mode, as_json, report_dir, calib
     if ctx.invoked_subcommand:
         return
     from eval import baseline as base
-    from eval.harness import MODES, check_cases, combined_summary, run_eval
+    from eval.harness import check_cases, combined_summary, run_eval
     from eval.metrics import rounded
     from eval.report import format_terminal, write_report
     from eval.sets import DEFAULT_SET, load_eval_set
@@ -69,7 +69,7 @@ def eval_group(ctx: click.Context, set_path, k, mode, as_json, report_dir, calib
     try:
         cases = load_eval_set(path)
         assistant = build_assistant(settings_of(ctx), embedder_of(ctx))
-        modes = MODES if mode == "all" else (mode,)
+        modes = RETRIEVAL_MODES if mode == "all" else (mode,)
         runs = [run_eval(assistant, cases, k=k, mode=m, progress=_progress(quiet, as_json))
                 for m in modes]
         summary = combined_summary(runs, check_cases(cases, assistant.retriever.chunks))
@@ -169,7 +169,7 @@ def beir_command(ctx: click.Context, folder: Path, split, mode, chunking, fusion
     options = {key: value for key, value in (
         ("fusion", fusion), ("alpha", alpha), ("rrf_k", rrf_k), ("candidates", candidates),
         ("weights", None if bm25_weight is None else (1.0, bm25_weight))) if value is not None}
-    modes = ("hybrid", "dense", "bm25") if mode == "all" else (mode,)
+    modes = RETRIEVAL_MODES if mode == "all" else (mode,)
     try:
         result = run_beir(settings_of(ctx), folder, embedder_of(ctx), split=split, modes=modes,
                           chunking=chunking, retriever_options=options, sentences=sentences,

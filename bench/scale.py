@@ -9,6 +9,7 @@ from bench import scifact
 from bench.indexes import bench_dir, ingest_cached
 from bench.stats import summarise
 from kb.config import Settings
+from kb.vocabulary import RETRIEVAL_MODES
 
 
 def ingest_scifact(embedder, source: Path, base: Path | None = None, limit: int | None = None,
@@ -55,7 +56,7 @@ def run(embedder, source: Path, base: Path | None = None, limit: int | None = No
     info.update(queries=len(queries), total_ms=summarise(total), retrieve_ms=summarise(retrieve),
                 answer_ms=summarise(answer))
     info["quality"] = {mode: score_retrieval(assistant.retriever, queries, mode)
-                       for mode in ("hybrid", "dense", "bm25")}
+                       for mode in RETRIEVAL_MODES}
     return info
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import ir_measures
 import numpy as np
 
-from eval.beir_data import BeirDataset, check_chunking, fingerprint, load_beir, passages, split_sentences
+from eval.beir_data import BeirDataset, check_chunking, fingerprint, load_beir, passages
 from eval.metrics import score_runs
+from kb.sentence_split import split_sentences
 from kb.store import Index
 
 EMBED_STEP = 512  # passages per model call; the cache is written once at the end
@@ -87,8 +88,10 @@ def build_index(settings, ds: BeirDataset, chunking: str, embedder, progress: bo
         chunks += some
     vectors = np.concatenate(parts)
     label = chunking + ("+sentences" if sentences else "")
-    key = fingerprint([c.chunk_id + "\n" + c.embed_text() for c in chunks], embedder.name,
-                      label)[:8]
+    keyed = [c.chunk_id + "\n" + c.embed_text() for c in chunks]
+    if sentences:  # the stored sentence vectors follow the sentence splitter too
+        keyed += ["\x00".join(split_sentences(c.text)) for c in chunks]
+    key = fingerprint(keyed, embedder.name, label)[:8]
     own = settings.model_copy(update={"collection": collection_name(ds.name, label, key)})
     identity = {"embedding_model": embedder.name, "beir_dataset": ds.name, "chunking": label}
     index = Index.open(own, create=True, expect=identity)

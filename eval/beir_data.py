@@ -11,9 +11,8 @@ from pathlib import Path
 
 from kb.errors import EvalSetError
 from kb.records import Chunk
+from kb.sentence_split import split_sentences
 
-# A sentence ends at . ! or ? before white space and a capital, digit or bracket.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 _GRANULARITY = re.compile(r"^(?:doc|w(\d+)s(\d+))$")
 
 
@@ -75,10 +74,6 @@ def load_beir(folder: Path, split: str = "test") -> BeirDataset:
         raise EvalSetError(f"{folder}: {len(missing)} judged queries are not in queries.jsonl "
                            f"(first: {missing[0]}).")
     return BeirDataset(folder.resolve().name, corpus, queries, qrels)
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
 
 
 def check_chunking(chunking: str) -> list[str]:

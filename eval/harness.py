@@ -19,7 +19,6 @@ from eval.sets import EvalCase
 from kb.vocabulary import RETRIEVAL_MODES
 
 RANK_DEPTH = 10
-MODES = RETRIEVAL_MODES
 
 
 @dataclass
@@ -107,8 +106,8 @@ def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int]
 def run_eval(assistant, cases: Sequence[EvalCase], *, k: int = 5, mode: str = "hybrid",
              progress: bool = False) -> EvalRun:
     """Every case through ask() in one retrieval mode; deterministic apart from latency."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}")
+    if mode not in RETRIEVAL_MODES:
+        raise ValueError(f"mode must be one of {RETRIEVAL_MODES}")
     assistant.retriever.refresh(force=True)
     chunks = list(assistant.retriever.chunks)
     chunks_by_id = {c.chunk_id: c for c in chunks}

@@ -17,9 +17,8 @@ from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
 from kb.store import Index
 from kb.subject import SubjectTable, dominant_doc
+from kb.vocabulary import TOPICS
 
-ALL_TOPICS = ("efficacy", "safety", "stigma", "access", "equity", "policy", "protocol",
-              "mechanism", "social-work")
 USER_ONLY_NOTICE = ("This answer draws only on documents added by users, not on the curated "
                     "knowledge base; check them before relying on it.")
 # Other sections of the subject's document searched beyond the k passages.
@@ -62,7 +61,7 @@ class Assistant:
 
     def covered_topics(self) -> list[str]:
         present = {t for c in self.retriever.chunks for t in c.topics}
-        return [t for t in ALL_TOPICS if t in present] or list(ALL_TOPICS)
+        return [t for t in TOPICS if t in present] or list(TOPICS)
 
     def ranked(self, question: str, n: int, *, mode: str = "hybrid") -> list:
         """The passages a single-turn ask() searches, n deep (the eval's ranking metrics)."""

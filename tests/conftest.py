@@ -36,14 +36,23 @@ def embedder():
     return get_embedder()
 
 
-@pytest.fixture(scope="session")
-def kb_index(tmp_path_factory, embedder) -> Path:
-    """The bundled knowledge base ingested once per session; treat it as read-only."""
-    from ingest.pipeline import run_ingest
+def pytest_addoption(parser):
+    parser.addoption("--fresh-index", action="store_true",
+                     help="ingest the bundled knowledge base afresh instead of reusing the index "
+                          "an earlier run kept (tests/index_cache.py); `make test` does")
 
+
+@pytest.fixture(scope="session")
+def kb_index(request, tmp_path_factory, embedder) -> Path:
+    """The bundled knowledge base ingested once, and kept between runs while every input of the
+    ingest is unchanged (tests/index_cache.py); treat it as read-only."""
+    from index_cache import bundled_index
+
+    cache = getattr(request.config, "cache", None)  # None under `-p no:cacheprovider`
     data_dir = tmp_path_factory.mktemp("kb_index")
-    report = run_ingest(Settings(data_dir=data_dir), None, embedder, progress=False)
-    assert report.ingested >= 24 and not report.skipped, report.summary()
+    report = bundled_index(data_dir, embedder, cache.mkdir("kb_index") if cache else None,
+                           fresh=request.config.getoption("--fresh-index"))
+    assert report["ingested"] >= 24 and not report["skipped"], report["summary"]
     return data_dir
 
 

@@ -8,6 +8,7 @@ from kb.answer import validate_citations
 from kb.fusion import fuse_rankings
 from kb.records import Chunk, Hit
 from kb.retrieve import Filters, collapse_near_duplicates
+from kb.vocabulary import TOPICS
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -47,6 +48,9 @@ def test_out_of_scope_question_abstains_and_names_nearest_topics(assistant):
         assert answer.abstained and not answer.citations and answer.safety is None
         assert answer.answer.startswith("The knowledge base does not cover this question")
         assert answer.nearest_topics and "nearest topics it does cover" in answer.answer
+    # The covered topics come from kb/vocabulary.py, in its order (the bundled KB has them all).
+    assert assistant.covered_topics() == list(TOPICS)
+    assert f"PTSD: {', '.join(TOPICS)}." in answer.answer
 
 
 def test_follow_up_uses_history_but_cannot_bypass_abstention(assistant):

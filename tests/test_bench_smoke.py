@@ -59,6 +59,7 @@ def test_safety_screen_is_timed_against_the_query_embedding(embedder):
     assert "### Safety screen" in report.render(results, ROOT / "x.json")
 
 
+@pytest.mark.slow  # a bench run: ingest timed against a raw encode of the same passages
 def test_ingest_speed_compares_with_raw_encode(embedder):
     result = ingest_speed.run(embedder, inputs=[str(DATA / "corpus")], repeats=1,
                               cli_reingest=False)
@@ -76,6 +77,7 @@ def test_scale_runs_on_a_tiny_beir_set(embedder, tmp_path):
     assert again["chunks_embedded_now"] == 0  # the cached index is reused
 
 
+@pytest.mark.slow  # a bench run: the LangChain peer loads its own copy of the model
 def test_the_langchain_peer_builds_once_and_answers(tmp_path):
     docs = [("a", "The Harbor clinic charges nothing for veterans. " * 40),
             ("b", "Lumen study participants reported fewer symptoms. " * 40)]
@@ -104,6 +106,7 @@ def test_report_keeps_the_beir_section(tmp_path):
     assert text.count(report.START) == 1 and "ask p50" not in text
 
 
+@pytest.mark.slow  # a whole `bench.run --quick`, which ingests the bundled KB afresh
 def test_bench_run_writes_json_and_markdown(tmp_path):
     from bench.run import main
 
@@ -146,10 +149,10 @@ def test_a_bench_cache_built_by_another_chunker_is_rebuilt(embedder, tmp_path, m
     from kb.store import Index
 
     settings = Settings(data_dir=tmp_path / "cache")
-    glossary = [str(ROOT / "kb" / "documents" / "glossary.md")]
-    assert ingest_cached(settings, glossary, embedder).chunks_added > 0
+    one_doc = [str(DATA / "corpus" / "lumen-study.md")]
+    assert ingest_cached(settings, one_doc, embedder).chunks_added > 0
     monkeypatch.setattr(pipeline, "CHUNKER_VERSION", "another-chunker")
-    again = ingest_cached(settings, glossary, embedder)
+    again = ingest_cached(settings, one_doc, embedder)
     assert again.chunks_added == again.chunks > 0  # embedded afresh, nothing left over
     assert Index.open(settings).metadata["chunker_version"] == "another-chunker"
 
@@ -176,6 +179,7 @@ def test_ratio_targets_are_computed_from_one_runs_sections():
     assert verdicts["nDCG@10 vs exact search (worst size)"]["pass"]
 
 
+@pytest.mark.slow  # a 2,000-chunk index built and measured in its own process
 def test_cost_curve_on_a_tiny_base(embedder, tmp_path):
     """2,000 chunks recombined from the 8-abstract BEIR set, measured in its own process."""
     from bench import curve

@@ -10,13 +10,13 @@ from ingest.chunk import (
     MIN_TAIL_TOKENS,
     MODEL_LIMIT,
     pack_sentences,
-    sentence_spans,
     split_into_chunks,
     split_sections,
 )
 from ingest.clean import clean_text, normalise_text, strip_bold
 from ingest.load import document_from_text
 from kb.records import Document
+from kb.sentence_split import sentence_spans
 
 
 def test_scraped_text_loses_furniture_and_keeps_the_article():

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT
 
@@ -84,6 +85,7 @@ def test_ingest_exit_codes(tmp_path):
     assert missing.exit_code == 1 and "no such file, folder or http(s) URL" in missing.output
 
 
+@pytest.mark.slow  # a real process that loads torch and the model
 def test_python_dash_m_app_runs_for_real(kb_index):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update(KB_DATA_DIR=str(kb_index), HF_HUB_OFFLINE="1")

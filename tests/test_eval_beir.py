@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from eval.beir_data import check_chunking, load_beir, load_qrels, passages, split_sentences
+from eval.beir_data import check_chunking, load_beir, load_qrels, passages
 from kb.errors import EvalSetError
+from kb.sentence_split import split_sentences
 
 MINI = Path(__file__).parent / "data" / "beir-mini"
 
@@ -45,6 +46,13 @@ def test_sentence_windows_cover_every_sentence():
                        "Four is here. Five."]
     assert [c.text for c in passages(corpus, "doc")] == [corpus["a"][1]]
     assert passages(corpus, "w3s2")[0].embed_text().startswith("T\n")
+    # The project's one splitter (kb/sentence_split.py), as ingest cuts chunks: "et al.", "e.g."
+    # and "vs." do not end a sentence; a closing quote or bracket does.
+    abstract = {"b": ("T", 'Smith et al. found it (e.g. in mice). Rates were 4% vs. 9%. '
+                           'They called it "stroma." It held.')}
+    assert [c.text for c in passages(abstract, "w1s1")] == [
+        "Smith et al. found it (e.g. in mice).", "Rates were 4% vs. 9%.",
+        'They called it "stroma."', "It held."]
 
 
 def _run(args):

@@ -6,6 +6,8 @@ The margin is stored in the baseline file (0.03 absolute). To accept new scores 
 
 from __future__ import annotations
 
+import pytest
+
 from eval.baseline import load_baseline, regressions
 from eval.harness import check_cases, judge_passages, run_eval
 from eval.sets import DEFAULT_SET, load_eval_set
@@ -24,6 +26,7 @@ def test_default_set_fits_the_bundled_index(assistant):
         assert max(judge_passages(case, chunks).values()) == 2 or not case.expect_any
 
 
+@pytest.mark.slow  # the whole default eval set through the assistant (CI gate)
 def test_scores_hold_against_the_baseline(assistant):
     baseline = load_baseline()
     run = run_eval(assistant, load_eval_set(DEFAULT_SET), k=baseline["k"],

@@ -60,6 +60,7 @@ def test_a_damaged_sqlite_file_gets_one_line_naming_the_fix(kb_index, tmp_path, 
         assert "unexpected" not in lines[0]
 
 
+@pytest.mark.slow  # re-embeds the whole bundled KB
 def test_rebuild_restores_answers_identical_to_a_clean_build(kb_copy, embedder):
     from kb.assistant import build_assistant
 

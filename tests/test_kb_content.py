@@ -1,6 +1,6 @@
 """Content rules for the bundled documents: dated status sentences, caveated doses, aliases, own words.
 
-The sentences checked are the ones the chunker cuts (`ingest.chunk.sentence_spans`), because a
+The sentences checked are the ones the chunker cuts (`kb.sentence_split.sentence_spans`), because a
 single sentence is what an answer quotes.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from ingest.chunk import sentence_spans
 from kb.config import BUNDLED_DOCUMENTS
 from kb.schema import _PAREN, split_front_matter
+from kb.sentence_split import sentence_spans
 
 DOCS = sorted(p for p in BUNDLED_DOCUMENTS.glob("*.md") if p.name.lower() != "readme.md")
 

@@ -121,6 +121,7 @@ def test_personal_dosing_buying_testing_is_declined(embedder, text):
     assert screen(embedder, text) == "dosing"
 
 
+@pytest.mark.slow  # embeds all 265 questions of the default eval set
 def test_no_benign_default_question_is_screened(embedder):
     """Answerable questions and out-of-scope/false-premise ones reach retrieval; dose-* do not."""
     cases = load_eval_set(DEFAULT_SET)
@@ -168,6 +169,7 @@ def test_a_trial_dose_question_is_answered_from_the_knowledge_base(assistant):
     assert answer.safety is None and answer.citations
 
 
+@pytest.mark.slow  # retrains the screen on the whole tuning part
 def test_shipped_weights_are_small_and_come_from_the_tuning_part(embedder):
     from eval.safety_set import load_safety_set
     from eval.safety_train import train

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
 from eval.safety_eval import regressions, run_safety_eval
+
+pytestmark = pytest.mark.slow  # the whole labelled safety set, embedded and screened (CI gate)
 
 
 def test_screen_holds_its_targets_and_baseline(embedder):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from conftest import ROOT
+from import_graph import PACKAGES, import_graph
 
 FORBIDDEN = {
     "kb": {"ingest", "eval", "app", "bench"},
@@ -66,37 +67,8 @@ def test_kb_never_touches_the_environment():
     assert offenders == []
 
 
-PACKAGES = ("kb", "ingest", "eval", "app", "bench")
-
-
-def _module_files() -> dict[str, object]:
-    files = {}
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            files[name] = path
-    return files
-
-
-def _import_graph() -> dict[str, set[str]]:
-    """module -> project modules it imports (at any depth: a lazy import still ties the two)."""
-    files = _module_files()
-    graph: dict[str, set[str]] = {name: set() for name in files}
-    for name, path in files.items():
-        for node in ast.walk(ast.parse(path.read_text())):
-            targets = []
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in files
-                           else node.module for a in node.names]
-            graph[name] |= {t for t in targets if t in files and t != name}
-    return graph
-
-
 def test_no_import_circles():
-    graph = _import_graph()
+    graph = import_graph()
     assert graph["kb.store"] and graph["app.cli"], "the graph is empty: the parser is broken"
     cycles, state = [], {}
 
