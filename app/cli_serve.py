@@ -7,11 +7,15 @@ import click
 from kb.errors import KBError
 
 
-def startup_check(settings, assistant) -> None:
-    """Refuse to serve a damaged index; on a shared Chroma server an ingest under way is fine."""
-    retriever = assistant.retriever
-    report = retriever.index.check(assistant.embedder.dim,
-                                   view_ids=[c.chunk_id for c in retriever.chunks], sample=10)
+def startup_check(settings, embedder) -> None:
+    """Refuse to serve a damaged index; on a shared Chroma server an ingest under way is fine.
+
+    Runs before the assistant builds its read view, through an index of its own whose memory is
+    freed afterwards, so the check's whole-index reads never add to the view build's peak."""
+    from kb.store import Index
+
+    with Index.opened_privately(settings, expect={"embedding_model": embedder.name}) as index:
+        report = index.check(embedder.dim, sample=10)
     problems = [p for p in report.problems
                 if not (settings.chroma_url and p.startswith("the index is half-written"))]
     if problems:
@@ -50,8 +54,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
             serve_lock.hold(settings.data_dir, settings.port, settings.host)
             with writer_lock(settings.data_dir):  # refuses while a CLI ingest is writing
                 pass
-        assistant = build_assistant(settings, embedder_of(ctx))
-        startup_check(settings, assistant)
+        embedder = embedder_of(ctx)
+        startup_check(settings, embedder)
+        assistant = build_assistant(settings, embedder)
         run(settings, assistant=assistant)
     except KBError as exc:
         raise click.ClickException(str(exc)) from exc

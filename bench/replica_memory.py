@@ -2,11 +2,14 @@
 
     python -m bench.replica_memory build DATA_DIR --copies 725   # 345 x 725 = 250,125 passages
     python -m bench.replica_memory measure DATA_DIR              # prints one JSON line
+    python -m bench.replica_memory measure DATA_DIR --server     # the replica of a `chroma run`
 
 `build` repeats the bundled index's passages under new ids (text marked, passage vector perturbed
 by N(0, 0.02) per component and renormalised, stored sentence vectors kept), so no model runs.
-`measure` loads the torch model, builds the assistant and its read view, asks the eval questions
-and reports RSS after each step and the kernel's peak (`ru_maxrss`).
+`measure` does what `kb serve` does before its first answer (load the torch model, the start-up
+check, build the assistant and its read view), asks the eval questions, and reports RSS after
+each step and the kernel's peak (`ru_maxrss`). With `--server` the index is served by a real
+`chroma run` on 127.0.0.1 over DATA_DIR's files, and the server's own peak RSS is reported too.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -43,9 +48,10 @@ def build(folder: Path, copies: int) -> int:
     return target.count()
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, chroma_url: str | None = None) -> dict:
     import psutil
 
+    from app.cli_serve import startup_check
     from eval.sets import DEFAULT_SET, load_eval_set
     from kb.assistant import build_assistant
     from kb.embedders import get_embedder
@@ -56,8 +62,12 @@ def measure(folder: Path) -> dict:
     embedder = get_embedder("torch", Settings().models_dir)
     embedder.embed_query("warm up")
     out = {"rss_model_mb": rss()}
+    settings = Settings(data_dir=folder, chroma_url=chroma_url)
     t0 = time.perf_counter()
-    assistant = build_assistant(Settings(data_dir=folder), embedder)
+    startup_check(settings, embedder)
+    out.update(check_s=round(time.perf_counter() - t0, 1), rss_checked_mb=rss())
+    t0 = time.perf_counter()
+    assistant = build_assistant(settings, embedder)
     assistant.ask("warm up the assistant's view")
     out.update(view_build_s=round(time.perf_counter() - t0, 1),
                chunks=len(assistant.retriever.chunks), rss_built_mb=rss(),
@@ -78,17 +88,39 @@ def measure(folder: Path) -> dict:
     return out
 
 
+def measure_with_server(folder: Path) -> dict:
+    """`measure` as a replica of a real `chroma run` serving the same files; plus its peak."""
+    from bench import processes
+    from bench.serving import RssSampler
+
+    chroma = Path(sys.executable).parent / "chroma"
+    port = processes.free_port()
+    argv = [str(chroma), "run", "--path", str(folder / "chroma"), "--host", "127.0.0.1",
+            "--port", str(port)]
+    with processes.running(argv, env=os.environ.copy(), log=folder / "chroma-run.log") as proc:
+        url = f"http://127.0.0.1:{port}"
+        processes.wait_until_up(f"{url}/api/v2/heartbeat", proc, what="chroma run")
+        server = RssSampler(proc.pid).start()
+        try:
+            out = measure(folder, url)
+        finally:
+            server.stop()
+    return {**out, "server_peak_rss_mb": round(server.peak_mb, 1),
+            "server_rss_end_mb": round(server.last_mb, 1)}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("step", choices=("build", "measure"))
     p.add_argument("folder", type=Path)
     p.add_argument("--copies", type=int, default=725)
+    p.add_argument("--server", action="store_true", help="measure a replica of `chroma run`")
     args = p.parse_args()
     quiet_environment()
     if args.step == "build":
         print(build(args.folder, args.copies))
     else:
-        print(json.dumps(measure(args.folder)))
+        print(json.dumps(measure_with_server(args.folder) if args.server else measure(args.folder)))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from kb.config import BUNDLED_DOCUMENTS, Settings
 from kb.errors import KBError
 from kb.manifest import recorded_inputs, write_manifest
 from kb.records import Chunk, Document
-from kb.store import Index, StoredDocument, set_aside, settle_aside
+from kb.store import Index, StoredDocument
+from kb.store_clients import set_aside, settle_aside
 
 __all__ = ["IngestReport", "extracted_metadata", "index_identity", "run_ingest"]
 

@@ -121,15 +121,3 @@ def top_by_score(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) 
         return []
     top = np.argpartition(-scores, n - 1)[:n]
     return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
-
-
-def release_freed_memory() -> None:
-    """Give the heap the view build freed back to the system (glibc keeps it otherwise: a
-    replica's resident memory would stay at its build peak); a no-op where there is no glibc."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

@@ -14,7 +14,8 @@ import numpy as np
 from kb.errors import EmptyIndexError
 from kb.fusion import fuse_rankings, fuse_scores
 from kb.lexical import top_rows
-from kb.read_view import ReadView, release_freed_memory, top_by_score
+from kb.memory import release_freed_memory
+from kb.read_view import ReadView, top_by_score
 from kb.records import Chunk, Hit
 from kb.store import Index
 from kb.vocabulary import RETRIEVAL_MODES
@@ -151,9 +152,9 @@ class Retriever:
             self._checked = now
             version = self.index.version
             if version != self.version or force:
-                held = self.sentence_scoring or self.index.count() <= SENTENCES_IN_VIEW_UP_TO
+                held = None if self.sentence_scoring else SENTENCES_IN_VIEW_UP_TO
                 chunks, vectors, sentences = self.index.view_columns(self.embedder.dim,
-                                                                     sentences=held)
+                                                                     sentences_up_to=held)
                 # One object per version, swapped in one assignment: a search that started on
                 # the old view finishes on it.
                 self._view = ReadView.build(version, chunks, vectors, sentences,

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -22,84 +19,45 @@ from kb import serve_lock
 from kb import store_codec as codec
 from kb.config import Settings
 from kb.errors import EmptyIndexError, StoreUnavailableError
+from kb.memory import release_freed_memory
 from kb.records import Chunk
 from kb.store_checks import check_files, check_identity, is_missing, translate
+from kb.store_clients import drop_collection, private_client, shared_client
 from kb.store_codec import StoredChunk, StoredDocument, chunk_from_record, chunk_metadata
 
 PAGE = 500  # rows per request when reading the whole collection
+TRIM_EVERY = 10 * PAGE  # rows between handing a bulk read's freed heap back to the system
 WRITING = "writing-"
-
-
-def _client(settings: Settings):
-    import chromadb
-
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise StoreUnavailableError(
-                f"KB_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000.")
-        try:
-            return chromadb.HttpClient(host=url.hostname, port=url.port or 8000,
-                                       ssl=url.scheme == "https", settings=chroma_settings)
-        except Exception as exc:  # chromadb raises plain ValueError/ConnectError here
-            raise StoreUnavailableError(
-                f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}); "
-                "is `chroma run` running there?") from exc
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    try:
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-    except Exception as exc:
-        forget_clients(settings)  # Chroma caches the half-made client: the next try starts over
-        raise translate(settings, exc) from exc
-
-
-def forget_clients(settings: Settings) -> None:
-    """Drop Chroma's per-process client for this on-disk index (its files are being replaced);
-    clients of other paths are left alone."""
-    from chromadb.api.shared_system_client import SharedSystemClient as Shared
-
-    key = str(settings.chroma_path)
-    system = Shared._identifier_to_system.pop(key, None)
-    Shared._identifier_to_refcount.pop(key, None)
-    if system is not None:
-        with contextlib.suppress(Exception):  # a client that failed to start cannot stop
-            system.stop()
-
-
-def set_aside(settings: Settings) -> Path | None:
-    """Before a rebuild: move the on-disk index aside (returned, to delete once the new one is
-    published), or drop the collection on a Chroma server."""
-    if settings.chroma_url:
-        Index.drop(settings)
-        return None
-    serve_lock.refuse_if_served_elsewhere(settings.data_dir)
-    if not settings.chroma_path.exists():
-        return None
-    aside = settings.data_dir / "chroma.before-rebuild"
-    shutil.rmtree(aside, ignore_errors=True)
-    forget_clients(settings)
-    settings.chroma_path.rename(aside)
-    return aside
-
-
-def settle_aside(aside: Path | None) -> None:
-    """After a rebuild was published: delete the index it replaced."""
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
 
 
 class Index:
     """One collection of chunks: open it, read it, write it, publish versions, check it."""
 
-    def __init__(self, settings: Settings, client, collection) -> None:
+    def __init__(self, settings: Settings, client, collection, *, private: bool = False) -> None:
         self.settings = settings
         self._client = client
         self._col = collection
+        self._private = private  # its client is its own (opened_privately): reads go through it
+
+    @classmethod
+    @contextlib.contextmanager
+    def opened_privately(cls, settings: Settings,
+                         expect: Mapping[str, str] | None = None) -> Iterator[Index]:
+        """The index for one whole-index job (the start-up check): on disk through a Chroma
+        client of its own, stopped on exit so what the job read does not stay in memory."""
+        if settings.chroma_url:
+            yield cls.open(settings, expect=expect)
+        else:
+            check_files(settings, False)
+            with private_client(settings) as client:
+                index = cls.open(settings, expect=expect, client=client)
+                index._private = True
+                yield index
+        release_freed_memory()
 
     @classmethod
     def open(cls, settings: Settings, *, create: bool = False,
-             expect: Mapping[str, str] | None = None) -> Index:
+             expect: Mapping[str, str] | None = None, client=None) -> Index:
         """The index named by settings, checked against `expect` (model, chunker...).
 
         `create=True` means the caller will write: the collection is made if missing, and an
@@ -110,7 +68,7 @@ class Index:
             if create:
                 serve_lock.refuse_if_served_elsewhere(settings.data_dir)
             check_files(settings, create)
-        client = _client(settings)
+        client = client or shared_client(settings)
         try:
             if create:
                 meta = {**(expect or {}), "index_version": "empty", "built_at": ""}
@@ -131,15 +89,11 @@ class Index:
     @staticmethod
     def drop(settings: Settings) -> None:
         """Delete the collection (vectors, texts, labels); a missing one is not an error."""
-        try:
-            _client(settings).delete_collection(settings.collection)
-        except Exception as exc:
-            if not is_missing(exc):
-                raise translate(settings, exc) from exc
+        drop_collection(settings)
 
-    def _call(self, method: str, **kwargs):
+    def _call(self, method: str, collection=None, **kwargs):
         try:
-            return getattr(self._col, method)(**kwargs)
+            return getattr(collection or self._col, method)(**kwargs)
         except Exception as exc:
             raise translate(self.settings, exc) from exc
 
@@ -219,14 +173,28 @@ class Index:
         for i in range(0, len(ids), PAGE):
             self._call("delete", ids=ids[i:i + PAGE])
 
-    def _pages(self, include: list[str]) -> Iterator[dict]:
+    def _pages(self, include: list[str], col=None) -> Iterator[dict]:
         offset = 0
         while True:
-            page = self._call("get", limit=PAGE, offset=offset, include=include)
+            page = self._call("get", col, limit=PAGE, offset=offset, include=include)
             if not page["ids"]:
                 return
             yield page
             offset += len(page["ids"])
+            if offset % TRIM_EVERY == 0:
+                release_freed_memory()  # the pages already read are garbage: hand it back
+
+    @contextlib.contextmanager
+    def _bulk_collection(self) -> Iterator:
+        """The collection for a whole-collection read: on disk through a private client whose
+        memory is freed when the read ends (kb/store_clients.py); from a server through the
+        shared client (the server holds that memory, not this process)."""
+        if self.settings.chroma_url or self._private:
+            yield self._col
+        else:
+            with private_client(self.settings) as client:
+                yield client.get_collection(self.settings.collection, embedding_function=None)
+        release_freed_memory()
 
     def stored_documents(self) -> dict[str, StoredDocument]:
         """doc id -> what is stored of it (chunk ids, hashes, source)."""
@@ -252,11 +220,25 @@ class Index:
                     for i, t, m in zip(page["ids"], texts, page["metadatas"], strict=True)]
         return out
 
-    def view_columns(self, dim: int, *, sentences: bool = True):
+    def view_columns(self, dim: int, *, sentences: bool = True,
+                     sentences_up_to: int | None = None):
         """What a read view needs, page by page, nothing held twice (kb/store_codec.py): chunks,
-        passage matrix, per page the sentence vectors as stored (None if `sentences` is off)."""
-        return codec.view_columns(self._pages(["metadatas", "documents", "embeddings"]),
-                                  self.count(), dim, sentences=sentences)
+        passage matrix, per page the sentence vectors as stored (None if `sentences` is off, or
+        the index holds more than `sentences_up_to` rows)."""
+        try:
+            with self._bulk_collection() as col:
+                return self._columns(col, dim, sentences, sentences_up_to)
+        except StoreUnavailableError:
+            if self.settings.chroma_url:
+                raise
+            # a write through this process's shared client can trip the private one mid-read
+            return self._columns(self._col, dim, sentences, sentences_up_to)
+
+    def _columns(self, col, dim: int, sentences: bool, sentences_up_to: int | None):
+        count = int(self._call("count", col))
+        keep = sentences and (sentences_up_to is None or count <= sentences_up_to)
+        pages = self._pages(["metadatas", "documents", "embeddings"], col)
+        return codec.view_columns(pages, count, dim, sentences=keep)
 
     def sentence_vectors(self, ids: Sequence[str], dim: int) -> dict[str, np.ndarray]:
         """chunk id -> its stored sentence vectors (float32), for a few ids (one request)."""
