@@ -60,8 +60,9 @@ def check_identity(settings: Settings, metadata: dict, expect: dict) -> None:
         if have != wanted:
             raise ModelMismatchError(
                 f"re-index required: the index at {settings.where()} was built with "
-                f"{key}={have!r}, this version uses {wanted!r}. Delete the index (or use a "
-                "new KB_COLLECTION) and run `kb ingest` again.")
+                f"{key}={have!r}, this version uses {wanted!r}. Run `kb ingest --rebuild` to "
+                "rebuild it from the sources recorded in its manifest (or use a new "
+                "KB_COLLECTION).")
 
 
 def is_missing(exc: Exception) -> bool:

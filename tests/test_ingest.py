@@ -182,8 +182,14 @@ def test_another_model_is_refused_with_reindex_required(corpus, settings, embedd
     col.modify(metadata={**meta, "embedding_model": "some-other-model"})
     with pytest.raises(ModelMismatchError, match="re-index required"):
         run_ingest(settings, [str(corpus)], embedder, progress=False)
-    with pytest.raises(ModelMismatchError, match="re-index required"):
+    with pytest.raises(ModelMismatchError, match=r"Run `kb ingest --rebuild` to rebuild it"):
         Index.open(settings, expect={"embedding_model": embedder.name})
+    # what the message says to do works: the rebuild replaces the mislabelled index
+    rebuilt = run_ingest(settings, [], embedder, progress=False, rebuild=True)
+    assert rebuilt.rebuilt
+    index = Index.open(settings, expect={"embedding_model": embedder.name})
+    assert index.count() == rebuilt.chunks > 0
+    assert index.metadata["embedding_model"] == embedder.name
 
 
 def test_a_source_link_that_is_not_http_is_refused(tmp_path, settings, embedder):
