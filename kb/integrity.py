@@ -62,7 +62,8 @@ def _manifest_problems(index, stored: dict, version: str) -> list[str]:
     return problems
 
 
-def _vector_problems(index, chunks, vectors: np.ndarray, dim: int, sample: int) -> list[str]:
+def _vector_problems(index, ids: Sequence[str], vectors: np.ndarray, dim: int,
+                     sample: int) -> list[str]:
     problems = []
     if vectors.size and vectors.shape[1] != dim:
         return [f"stored vectors have {vectors.shape[1]} dimensions, the model gives {dim}"]
@@ -70,12 +71,12 @@ def _vector_problems(index, chunks, vectors: np.ndarray, dim: int, sample: int) 
     bad = int(np.sum(~np.isfinite(norms) | (np.abs(norms - 1.0) > 0.01)))
     if bad:
         problems.append(f"{bad} stored vector(s) are not unit length")
-    rows = random.Random(0).sample(range(len(chunks)), min(sample, len(chunks)))
+    rows = random.Random(0).sample(range(len(ids)), min(sample, len(ids)))
     lost = []
     for row in rows:
-        ids, cosines = index.query(vectors[row], 1)
-        if not ids or (ids[0] != chunks[row].chunk_id and float(cosines[0]) < SELF_MATCH):
-            lost.append(chunks[row].chunk_id)
+        found, cosines = index.query(vectors[row], 1)
+        if not found or (found[0] != ids[row] and float(cosines[0]) < SELF_MATCH):
+            lost.append(ids[row])
     if lost:
         problems.append(f"{len(lost)} of {len(rows)} sampled vectors do not find their own chunk "
                         f"in the vector index (first: {lost[0]})")
@@ -90,27 +91,27 @@ def check_index(index, dim: int, *, view_ids: Sequence[str] | None = None,
     if version.startswith("writing-"):
         report.problems.append("the index is half-written: an ingest was interrupted")
     try:
-        chunks, vectors, _ = index.view_columns(dim, sentences=False)
-    except ValueError:  # sentence vectors of another dimension cannot be unpacked
+        ids, vectors, stored = index.check_columns(dim)
+    except ValueError:  # stored vectors of another dimension do not fit the matrix
         first = index.chunks(with_text=False)[:1]
         have = len(index.get([first[0].chunk_id])[0].vector) if first else 0
         report.problems.append(f"stored vectors have {have} dimensions, the model gives {dim}")
         report.fix = FIX
         return report
-    stored = index.stored_documents()
-    report.chunks, report.documents = len(chunks), len(stored)
-    if index.count() != len(chunks):
-        report.problems.append(f"Chroma counts {index.count()} chunks but returns {len(chunks)}")
+    report.chunks, report.documents = len(ids), len(stored)
+    counted = index.count()
+    if counted != len(ids):
+        report.problems.append(f"Chroma counts {counted} chunks but returns {len(ids)}")
     sizes = {doc_id: d.n_chunks for doc_id, d in stored.items() if d.n_chunks != len(d.ids)}
     if sizes:
         first = sorted(sizes)[0]
         report.problems.append(f"{len(sizes)} document(s) have missing or extra chunks "
                                f"(first: {first})")
     report.problems += _manifest_problems(index, stored, version)
-    if view_ids is not None and sorted(view_ids) != sorted(c.chunk_id for c in chunks):
+    if view_ids is not None and sorted(view_ids) != sorted(ids):
         report.problems.append(f"the BM25 view holds {len(view_ids)} chunks, Chroma "
-                               f"{len(chunks)}: they disagree")
-    report.problems += _vector_problems(index, chunks, vectors, dim, sample)
+                               f"{len(ids)}: they disagree")
+    report.problems += _vector_problems(index, ids, vectors, dim, sample)
     if report.problems:
         report.fix = FIX
     return report

@@ -193,7 +193,11 @@ class Index:
             yield self._col
         else:
             with private_client(self.settings) as client:
-                yield client.get_collection(self.settings.collection, embedding_function=None)
+                try:
+                    col = client.get_collection(self.settings.collection, embedding_function=None)
+                except Exception as exc:
+                    raise translate(self.settings, exc) from exc
+                yield col
         release_freed_memory()
 
     def stored_documents(self) -> dict[str, StoredDocument]:
@@ -201,14 +205,15 @@ class Index:
         docs: dict[str, StoredDocument] = {}
         for page in self._pages(["metadatas"]):
             for cid, meta in zip(page["ids"], page["metadatas"], strict=True):
-                d = docs.setdefault(meta["doc_id"], StoredDocument())
-                d.ids.add(cid)
-                d.hashes.add(meta.get("doc_hash", ""))
-                d.n_chunks = int(meta.get("n_chunks", 0))
-                d.source = meta.get("source", "")
-                d.content_hash = meta.get("content_hash", "")
-                d.origin = meta.get("origin", "curated")
+                codec.add_stored(docs, cid, meta)
         return docs
+
+    def check_columns(self, dim: int):
+        """One whole-collection pass for the integrity check (kb/store_codec.py): chunk ids,
+        passage matrix, stored documents."""
+        with self._bulk_collection() as col:
+            count = int(self._call("count", col))
+            return codec.check_columns(self._pages(["metadatas", "embeddings"], col), count, dim)
 
     def chunks(self, *, with_text: bool = True) -> list[Chunk]:
         """Every chunk as stored now (text "" when with_text=False)."""

@@ -81,9 +81,12 @@ def private_client(settings: Settings) -> Iterator:
 
     key = f"{settings.chroma_path}/."
     try:
-        yield chromadb.PersistentClient(path=key, settings=_chroma_settings())
+        client = chromadb.PersistentClient(path=key, settings=_chroma_settings())
     except Exception as exc:
+        _stop(key)
         raise translate(settings, exc) from exc
+    try:
+        yield client
     finally:
         _stop(key)
 

@@ -181,6 +181,34 @@ class StoredDocument:
                 and self.ids == {f"{doc_id}#{i}" for i in range(self.n_chunks)})
 
 
+def add_stored(docs: dict[str, StoredDocument], chunk_id: str, meta: dict) -> None:
+    """Count one stored record into `docs` (doc id -> StoredDocument)."""
+    d = docs.setdefault(meta["doc_id"], StoredDocument())
+    d.ids.add(chunk_id)
+    d.hashes.add(meta.get("doc_hash", ""))
+    d.n_chunks = int(meta.get("n_chunks", 0))
+    d.source = meta.get("source", "")
+    d.content_hash = meta.get("content_hash", "")
+    d.origin = meta.get("origin", "curated")
+
+
+def check_columns(pages, count: int, dim: int):
+    """What the integrity check reads, in one pass and without the texts: chunk ids, the passage
+    matrix [n, dim] (ValueError when the stored vectors have another dimension) and the stored
+    documents."""
+    ids: list[str] = []
+    matrix = np.empty((count, dim), dtype=np.float32)
+    docs: dict[str, StoredDocument] = {}
+    for page in pages:
+        for cid, meta, emb in zip(page["ids"], page["metadatas"], page["embeddings"], strict=True):
+            if len(ids) == len(matrix):
+                matrix = np.concatenate([matrix, np.empty((len(page["ids"]), dim), np.float32)])
+            matrix[len(ids)] = emb
+            ids.append(cid)
+            add_stored(docs, cid, meta)
+    return ids, matrix[:len(ids)], docs
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     """One stored chunk with its passage vector and its sentence vectors ([0, dim] if none)."""
