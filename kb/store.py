@@ -174,14 +174,12 @@ class Index:
             self._call("delete", ids=ids[i:i + PAGE])
 
     def _pages(self, include: list[str], col=None) -> Iterator[dict]:
-        offset = 0
-        while True:
-            page = self._call("get", col, limit=PAGE, offset=offset, include=include)
-            if not page["ids"]:
-                return
-            yield page
-            offset += len(page["ids"])
-            if offset % TRIM_EVERY == 0:
+        """Every row, PAGE ids at a time (ids listed first: a page by offset rescans the rows
+        before it, 1 s a page at 250k rows against 0.4 s by ids)."""
+        ids = self._call("get", col, include=[])["ids"]
+        for start in range(0, len(ids), PAGE):
+            yield self._call("get", col, ids=ids[start:start + PAGE], include=include)
+            if (start + PAGE) % TRIM_EVERY == 0:
                 release_freed_memory()  # the pages already read are garbage: hand it back
 
     @contextlib.contextmanager
