@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench import scale, scifact, synthetic
 from bench.indexes import ROOT, bench_dir
+from bench.machine import peak_rss_mb
 from bench.stats import ratio, summarise
 
 SIZES = (25_000, 100_000, 250_000)  # after the real chunks alone (13,196 for SciFact)
@@ -117,20 +118,13 @@ def measure(folder: Path, backend: str, source: Path, models_dir: Path | None = 
         out[dense] = _asks(assistant, queries)
         rankings[dense] = out[dense].pop("rankings")
         out[dense]["rss_after_mb"] = _rss_mb()
-        out[dense]["peak_rss_so_far_mb"] = _peak_rss_mb()
+        out[dense]["peak_rss_so_far_mb"] = peak_rss_mb()
     for dense in DENSE:
         out[dense]["same_top10_as_exact"] = round(sum(
             a == b for a, b in zip(rankings[dense], rankings["matrix"], strict=True))
             / max(len(queries), 1), 4)
     out["peak_rss_serving_mb"] = out[out["default_dense"]]["peak_rss_so_far_mb"]
     return out
-
-
-def _peak_rss_mb() -> float:
-    """This process's resident high-water mark (the kernel's, not a sample)."""
-    import resource
-
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _asks(assistant, queries) -> dict:

@@ -61,3 +61,20 @@ def describe_machine() -> dict:
 
 def load_average() -> list[float] | None:
     return _load()
+
+
+def peak_rss_mb() -> float:
+    """This process's resident high-water mark since it started its program (VmHWM).
+
+    Not `ru_maxrss`: Linux carries that across exec, so a child started by a large parent (the
+    bench itself, after ingesting SciFact) reports the parent's peak as its own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -8,7 +8,7 @@
 by N(0, 0.02) per component and renormalised, stored sentence vectors kept), so no model runs.
 `measure` does what `kb serve` does before its first answer (load the torch model, the start-up
 check, build the assistant and its read view), asks the eval questions, and reports RSS after
-each step and the kernel's peak (`ru_maxrss`). With `--server` the index is served by a real
+each step and the kernel's peak (VmHWM). With `--server` the index is served by a real
 `chroma run` on 127.0.0.1 over DATA_DIR's files, and the server's own peak RSS is reported too.
 """
 
@@ -18,7 +18,6 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.indexes import quiet_environment
+from bench.machine import peak_rss_mb
 from kb.config import Settings
 
 
@@ -65,7 +65,8 @@ def measure(folder: Path, chroma_url: str | None = None) -> dict:
     settings = Settings(data_dir=folder, chroma_url=chroma_url)
     t0 = time.perf_counter()
     startup_check(settings, embedder)
-    out.update(check_s=round(time.perf_counter() - t0, 1), rss_checked_mb=rss())
+    out.update(check_s=round(time.perf_counter() - t0, 1), rss_checked_mb=rss(),
+               peak_rss_check_mb=peak_rss_mb())
     t0 = time.perf_counter()
     assistant = build_assistant(settings, embedder)
     assistant.ask("warm up the assistant's view")
@@ -83,7 +84,7 @@ def measure(folder: Path, chroma_url: str | None = None) -> dict:
     ms.sort()
     out.update(ask_p50_ms=round(statistics.median(ms), 1),
                ask_p95_ms=round(ms[int(0.95 * len(ms))], 1), rss_after_asks_mb=rss(),
-               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+               peak_rss_mb=peak_rss_mb(),
                questions=len(questions))
     return out
 
