@@ -192,6 +192,9 @@ def test_shipped_weights_are_small_and_come_from_the_tuning_part(embedder):
 def test_the_safety_set_is_large_and_keeps_a_held_out_part():
     cases = load_safety_set()
     held = [c for c in cases if c.split == "heldout"]
-    assert len(cases) >= 400 and len(held) >= len(cases) / 4
-    assert {c.label for c in held} == {"crisis", "dosing", "none"}
+    assert len(cases) >= 400
+    # h5 is retired into tuning; the fresh part h6 is appended once design 6 is frozen
+    # (docs/safety.md). Until then there is no held-out row, and none may be half-written.
+    assert held == []
+    assert {c.label for c in cases} == {"crisis", "dosing", "none"}
     assert len({c.message.lower() for c in cases}) == len(cases)
