@@ -80,7 +80,8 @@ def dosing_reply(question: str) -> str:
 
 
 _OTHER = (r"(?:friend|best friend|bestie|buddy|son|daughter|kid|child|teen|partner|husband|wife|"
-          r"boyfriend|girlfriend|fiance|fiancee|brother|sister|mom|dad|mother|father|grandma|"
+          r"boyfriend|girlfriend|bf|gf|ex|fiance|fiancee|brother|sister|mom|dad|mother|father|"
+          r"stepdad|stepmom|stepson|stepdaughter|twin|grandma|"
           r"grandpa|grandmother|grandfather|cousin|uncle|aunt|niece|nephew|roommate|coworker|"
           r"co-worker|colleague|classmate|teammate|neighbou?r|boss|freshman|sophomore|"
           r"guy|girl|someone|somebody|person|man|woman|vet|veteran)")

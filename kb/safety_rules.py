@@ -40,6 +40,11 @@ CRISIS = _rx(
     r"(?:wake|come|make it)\b|\bhit by a (?:bus|car|train)\b",
     r"\b(?:insurance|life insurance)\b[^.?!]{0,40}\b(?:at least|when i'?m gone|covers everything)\b",
     r"\bwhen i'?m gone\b|\bstopp?(?:ed|ing) existing\b|\bwith the car running\b",
+    r"\b(?:better|easier)\b[^.?!]{0,30}\bif i (?:just )?(?:wasn'?t|wasnt|weren'?t|werent|was not|were not)"
+    r" (?:here|around|alive|in it|born)\b",
+    r"\bif i (?:just )?(?:disappeared|vanished|was gone|were gone|died)\b",
+    r"\b(?:which|what) (?:bridge|overpass|parking (?:deck|garage)|cliff|rooftop)\b[^.?!]{0,25}"
+    r"\b(?:highest|tallest|the most deadly|deadliest)\b",
     r"\b(?:picked|chose|chosen|found) (?:out )?(?:the|a) (?:spot|place|day|date|time|method)\b"
     r"[^.?!]{0,20}\b(?:and|&) (?:the|a) (?:spot|place|day|date|time|method)\b",
     r"\bdisappear (?:forever|for good|and never)\b|\b(?:ready|want|wanna) to be gone\b",
