@@ -193,10 +193,10 @@ def test_the_safety_set_is_large_and_keeps_a_held_out_part():
     cases = load_safety_set()
     held = [c for c in cases if c.split == "heldout"]
     assert len(cases) >= 400
-    # h5 is retired into tuning; the fresh part h6 is appended once design 6 is frozen
-    # (docs/safety.md). Until then there is no held-out row, and none may be half-written.
-    assert held == []
-    assert {c.label for c in cases} == {"crisis", "dosing", "none"}
+    # The held-out part is h6 (342 messages). The tuning part grew to 1,604 rows, so h6 is 17.6%
+    # of the file, not the quarter issue 12 asks for (docs/safety.md says so).
+    assert len(held) >= 300 and all(c.id.startswith("h6-") for c in held)
+    assert {c.label for c in held} == {"crisis", "dosing", "none"}
     assert len({c.message.lower() for c in cases}) == len(cases)
 
 
