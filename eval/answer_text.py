@@ -22,6 +22,10 @@ _ABOVE = re.compile(
     r"\babove(?=[\s,.;:]+(?:are|is|was|were|have|has|do|does|can|should|must|may)\b|[,.;:])"
     r"|\baforementioned\b|\b(?:as|see) (?:noted|described|mentioned|shown) above\b"
     r"|\bthe previous (?:section|paragraph|point|study|trial)\b", re.IGNORECASE)
+# A connective that leans on what came before ("Even so, ...", "Despite this, ...").
+_CONNECTIVE = re.compile(
+    r"^(?:[\"'(]?)(?:even so|nevertheless|nonetheless|despite (?:this|that)|as a result|"
+    r"likewise|similarly|by contrast|in contrast|(?:still|instead|otherwise),)", re.IGNORECASE)
 LABEL = re.compile(r"^(?:Caveat|Note|Context|Notice)\s*:\s*", re.IGNORECASE)
 
 
@@ -64,7 +68,8 @@ def has_orphan(citations: Sequence) -> bool:
     in its passage (the one it leans on)."""
     for i, c in enumerate(citations):
         quote = c.quote.strip()
-        if not (_ORPHAN_OPENING.search(quote) or _ABOVE.search(quote)):
+        if not (_ORPHAN_OPENING.search(quote) or _ABOVE.search(quote)
+                or _CONNECTIVE.search(quote)):
             continue
         prev = citations[i - 1] if i else None
         joined = prev is not None and prev.chunk_id == c.chunk_id and \
