@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from kb import lead_rules
 from kb import sentences as sent
 from kb.records import Hit
 
@@ -26,6 +27,10 @@ W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it hold
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
 W_HEADLINE = 0.06  # a finding question: the study's primary outcome or effect size
 W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
+W_DEFINITION = 0.1  # the lead: a definition, when the question did not ask what a term means
+# A finding question's lead is the study's primary outcome or effect size when one scores within
+# this much of the best sentence.
+HEADLINE_MARGIN = 0.05
 # The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
 # does scores within this much of the best one that does not.
 LEAD_FACT_MARGIN = 0.15
@@ -35,6 +40,7 @@ LAMBDA = 0.95
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
+SUBSUMED = 0.75  # share of the shorter sentence's words the longer one holds: a restatement
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -62,6 +68,10 @@ class Focus:
     counted: str = ""
     # the question takes an approval or rescheduling for granted: the correction leads
     presumes: bool = False
+    # the question asks what a term means (a definition may then lead)
+    wants_definition: bool = True
+    # a yes/no question about covering or paying for the treatment ("Does Medicaid cover it?")
+    coverage: bool = False
 
 
 @dataclass
@@ -90,6 +100,8 @@ def _subject_term(c_doc: str, text: str, focus: Focus) -> float:
     if not focus.strict:
         return W_SUBJECT / 2 if c_doc in focus.subjects else 0.0
     named = focus.mentions(text) if focus.mentions else {}
+    if len(focus.subjects) == 1 and lead_rules.is_pooled(text) and len(named) != 1:
+        return -W_OFF_SUBJECT  # several studies together: not the one study asked about
     if c_doc in focus.subjects or any(d in focus.subjects for d in named):
         return W_SUBJECT
     if any(d not in focus.subjects for d in named):
@@ -169,7 +181,15 @@ def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
 
 
 def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
-    return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
+    return all(c.key != o.key and not sent.near_duplicate(c.words, o.words)
+               and not _restates(c.words, o.words) for o in chosen)
+
+
+def _restates(a: frozenset, b: frozenset) -> bool:
+    """One sentence says little the other does not: most of the shorter one's words are in the
+    longer one ("As of December 2026, there is no FDA-approved therapy for insurers to cover" after
+    "There is no FDA-approved therapy for insurers to cover ..., because ...")."""
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SUBSUMED
 
 
 def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:
@@ -177,15 +197,24 @@ def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candida
     one carrying that kind of fact, unless it scores far below."""
     standalone = [c for c in cands if not c.back] or list(cands)
 
+    focus = focus or Focus()
+
     def value(c: Candidate) -> float:
-        return c.score + W_LEAD_LEX * c.overlap
+        defines = not focus.wants_definition and lead_rules.is_definition(c.text)
+        return c.score + W_LEAD_LEX * c.overlap - (W_DEFINITION if defines else 0.0)
 
     lead = max(standalone, key=value)
-    focus = focus or Focus()
-    if focus.presumes:
+    if focus.presumes or (focus.coverage and focus.kind == "yesno"):
         corrections = [c for c in standalone if sent.corrects_access(c.text)]
-        if corrections:
-            return max(corrections, key=value)
+        best = max(corrections, key=value) if corrections else None
+        if best is not None and (focus.presumes or
+                                 value(best) >= value(lead) - LEAD_FACT_MARGIN):
+            return best
+    if focus.kind in ("finding", "effect") and not sent.is_headline(lead.text):
+        headlines = [c for c in standalone if sent.is_headline(c.text)]
+        best = max(headlines, key=value) if headlines else None
+        if best is not None and value(best) >= value(lead) - HEADLINE_MARGIN:
+            lead = best
     if focus.kind in LEAD_FACT_KINDS and not carries(focus, lead.text):
         carriers = [c for c in standalone if carries(focus, c.text)]
         if carriers:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kb.compose import Focus
 from kb.conversation import anchor_question, content_words
+from kb.lead_rules import asks_coverage, asks_definition
 from kb.sentences import counted_noun, presumes_access, question_kind, question_topic, stem, stems_of
 
 _ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
@@ -27,7 +28,8 @@ def question_focus(question: str, turns: Sequence[str], follow_up: bool,
     return Focus(kind=asked_kind(question, turns, follow_up), subjects=subjects,
                  mentions=mentions, strict=strict, terms=question_terms(question, idf, anchor),
                  about_access=bool(_ACCESS.search(question)), topic=question_topic(question),
-                 counted=counted_noun(question), presumes=presumes_access(question))
+                 counted=counted_noun(question), presumes=presumes_access(question),
+                 wants_definition=asks_definition(question), coverage=asks_coverage(question))
 
 
 def asked_kind(question: str, turns: Sequence[str], follow_up: bool) -> str:

@@ -114,7 +114,7 @@ _PRESUMES_ACCESS = re.compile(
     r"started (?:offering|prescribing))", re.IGNORECASE)
 _CORRECTS_ACCESS = re.compile(
     r"\bdeclined to approve\b|\bnot (?:been )?(?:FDA[- ])?approved\b|\bremains? unapproved\b"
-    r"|\bcomplete response letter\b|\bstill (?:a |in )?Schedule I\b(?! ?I)"
+    r"|\bno FDA-approved\b|\bcomplete response letter\b|\bstill (?:a |in )?Schedule I\b(?! ?I)"
     r"|\bremains? (?:a |in )?Schedule I\b(?! ?I)", re.IGNORECASE)
 
 
