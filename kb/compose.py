@@ -40,7 +40,8 @@ LAMBDA = 0.95
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
-SUBSUMED = 0.75  # share of the shorter sentence's words the longer one holds: a restatement
+SUBSUMED = 0.75  # share of the shorter sentence's content words the longer one holds: a restatement
+RESTATE_SHARE, RESTATE_COS = 0.6, 0.75  # or this share, with sentence vectors this close
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -182,14 +183,23 @@ def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
 
 def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
     return all(c.key != o.key and not sent.near_duplicate(c.words, o.words)
-               and not _restates(c.words, o.words) for o in chosen)
+               and not _restates(c, o) for o in chosen)
 
 
-def _restates(a: frozenset, b: frozenset) -> bool:
-    """One sentence says little the other does not: most of the shorter one's words are in the
-    longer one ("As of December 2026, there is no FDA-approved therapy for insurers to cover" after
-    "There is no FDA-approved therapy for insurers to cover ..., because ...")."""
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SUBSUMED
+_STOP = frozenset("a an the of in on at to for and or but with by from as is are was were be been "
+                  "that this it its their they than then which who".split())
+
+
+def _restates(c: Candidate, o: Candidate) -> bool:
+    """One sentence says what the other does in other words: most of the shorter one's content
+    words are in the other ("As of December 2026, there is no FDA-approved therapy for insurers
+    to cover" after "There is no FDA-approved therapy for insurers to cover ..., because ..."),
+    or many are and their stored vectors are close."""
+    a, b = c.words - _STOP, o.words - _STOP
+    if not a or not b:
+        return False
+    share = len(a & b) / min(len(a), len(b))
+    return share >= SUBSUMED or (share >= RESTATE_SHARE and float(c.vec @ o.vec) >= RESTATE_COS)
 
 
 def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:
