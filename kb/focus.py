@@ -57,6 +57,14 @@ def idf_of(chunks) -> dict:
     return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
 
 
+# Users' words for what the documents say otherwise ("turn it down" -> "declined"): the
+# documents' word joins the question's terms for the word overlap.
+_SAYS = ((re.compile(r"\bturn(?:ed|s)? (?:\w+ )?down\b|\breject\w*|\brefus\w*|\bsaid no\b",
+                     re.IGNORECASE), "declined"),
+         (re.compile(r"\bpaid for\b|\bpays? for\b|\bbankroll\w*|\bbehind\b", re.IGNORECASE),
+          "sponsor"))
+
+
 def question_terms(question: str, idf: dict, anchor: str = "") -> dict:
     """The question's content-word stems the knowledge base uses, weighted by IDF; a follow-up
     also holds the words of the turn it continues, at ANCHOR_TERMS of their weight ("When?"
@@ -64,4 +72,7 @@ def question_terms(question: str, idf: dict, anchor: str = "") -> dict:
     terms = {stem(w): ANCHOR_TERMS * idf[stem(w)] for w in content_words(anchor)
              if stem(w) in idf}
     terms.update({stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf})
+    for pattern, word in _SAYS:
+        if pattern.search(question) and stem(word) in idf:
+            terms[stem(word)] = idf[stem(word)]
     return terms
