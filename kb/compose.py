@@ -163,6 +163,8 @@ def _facts(focus: Focus, text: str) -> float:
     if focus.kind == "count" and focus.counted:
         hits = sent.counts_of(focus.counted, text)
         return float(min(hits, cap)) if hits else 0.5 * min(sent.fact_count("count", text), 1)
+    if focus.kind == "when":
+        text = lead_rules.without_status_dates(text)
     return float(min(sent.fact_count(focus.kind, text), cap))
 
 
@@ -170,6 +172,8 @@ def carries(focus: Focus, text: str) -> bool:
     """Does the sentence carry the kind of fact the question asks for?"""
     if focus.kind == "count" and focus.counted:
         return sent.counts_of(focus.counted, text) > 0
+    if focus.kind == "when":
+        text = lead_rules.without_status_dates(text)
     return sent.carries(focus.kind, text)
 
 

@@ -27,6 +27,19 @@ _COVERAGE = re.compile(r"\b(?:cover|covers|covered|coverage|reimburse\w*|pay for
                        re.IGNORECASE)
 
 
+# A date that says when the text was checked, not when something happened ("As of December
+# 2026, ...", "when it was last checked, in 2024", "the last status found ... that April 2026").
+_STATUS_DATE = re.compile(
+    r"\bas of (?:\w+ )?(?:19|20)\d\d\b|\b(?:last )?checked(?: for this \w+ \w+)?,? in (?:\w+ )?"
+    r"(?:19|20)\d\d\b|\bthe last status found\b.*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=50_000)
+def without_status_dates(sentence: str) -> str:
+    """The sentence without the dates that only say when its facts were checked."""
+    return _STATUS_DATE.sub("", sentence)
+
+
 @lru_cache(maxsize=50_000)
 def is_pooled(sentence: str) -> bool:
     """Is the sentence about several studies together rather than one?"""
