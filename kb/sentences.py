@@ -32,7 +32,7 @@ _KINDS = (
             r"|\bfor what reason\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bhow much\b|\bsample size\b"),
     ("finding", r"\b(?:find|found|finding|findings|show|showed|result|results|work|worked|say|said"
-                r"|conclude|report|reported|outcome|outcomes|happen|happened|vote|voted)\b"),
+                r"|conclude|report|reported|outcome|outcomes|happen|happened|happend|vote|voted)\b"),
     ("yesno", r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
               r"should)\b"),
 )
