@@ -140,3 +140,19 @@ def test_a_legality_question_about_a_place_never_named_is_not_covered():
                                       "Switzerland grants exceptional licences."])
     assert answerability.not_answerable("Is medical cannabis legal in Germany?", vocab) == "named"
     assert answerability.not_answerable("Is MDMA legal in Australia?", vocab) is None
+
+
+def test_users_words_for_the_documents_words_and_status_dates():
+    from kb.focus import question_terms
+    from kb.sentences import stem
+
+    idf = {stem("declined"): 2.0, stem("fda"): 1.0, stem("sponsor"): 1.5}
+    assert stem("declined") in question_terms("When did the FDA turn it down?", idf)
+    assert stem("sponsor") in question_terms("Who was behind the studies?", idf)
+    assert stem("declined") not in question_terms("When did the FDA meet?", idf)
+    status = "As of December 2026, MDMA is a Schedule I drug in the United States."
+    assert sent.carries("when", status)
+    assert not sent.carries("when", lead_rules.without_status_dates(status))
+    assert compose.carries(compose.Focus(kind="when"), "On 9 August 2024, the FDA declined.")
+    assert not compose.carries(compose.Focus(kind="when"), status)
+    assert sent.question_kind("what happend in the mapp2 trail?") == "finding"
