@@ -22,6 +22,10 @@ _ABOVE = re.compile(
     r"\babove(?=[\s,.;:]+(?:are|is|was|were|have|has|do|does|can|should|must|may)\b|[,.;:])"
     r"|\baforementioned\b|\b(?:as|see) (?:noted|described|mentioned|shown) above\b"
     r"|\bthe previous (?:section|paragraph|point|study|trial)\b", re.IGNORECASE)
+# A connective that leans on what came before ("Even so, ...", "Despite this, ...").
+_CONNECTIVE = re.compile(
+    r"^(?:[\"'(]?)(?:even so|nevertheless|nonetheless|despite (?:this|that)|as a result|"
+    r"likewise|similarly|by contrast|in contrast|(?:still|instead|otherwise),)", re.IGNORECASE)
 LABEL = re.compile(r"^(?:Caveat|Note|Context|Notice)\s*:\s*", re.IGNORECASE)
 
 
@@ -59,12 +63,39 @@ def has_duplicate(text: str, threshold: float = 0.8) -> bool:
     return False
 
 
+_STOP = frozenset("""a an the of in on at to for and or but with by from as is are was were be been
+that this it its their they than then which who""".split())
+_CITATION = re.compile(r"\([^()]*\b(?:19|20)\d\d[a-z]?\b[^()]*\)")
+
+
+def _content(sentence: str) -> set[str]:
+    return set(_WORD.findall(_CITATION.sub("", sentence.lower()))) - _STOP
+
+
+def has_restatement(sentences: Sequence[str], vectors, cosine: float = 0.85,
+                    share: float = 0.6) -> bool:
+    """Two sentences that say the same thing in other words: their vectors (one per sentence,
+    unit length, embedded from the answer text) have a cosine of at least `cosine`, and at least
+    `share` of the shorter one's content words are in the other. Either test alone is too loose:
+    two results of one trial read alike to the model, and one source's words recur in others."""
+    words = [_content(s) for s in sentences]
+    for i in range(len(sentences)):
+        for j in range(i + 1, len(sentences)):
+            a, b = words[i], words[j]
+            if not a or not b or float(vectors[i] @ vectors[j]) < cosine:
+                continue
+            if len(a & b) / min(len(a), len(b)) >= share:
+                return True
+    return False
+
+
 def has_orphan(citations: Sequence) -> bool:
     """A quoted sentence that points back at something, shown without the sentence just before it
     in its passage (the one it leans on)."""
     for i, c in enumerate(citations):
         quote = c.quote.strip()
-        if not (_ORPHAN_OPENING.search(quote) or _ABOVE.search(quote)):
+        if not (_ORPHAN_OPENING.search(quote) or _ABOVE.search(quote)
+                or _CONNECTIVE.search(quote)):
             continue
         prev = citations[i - 1] if i else None
         joined = prev is not None and prev.chunk_id == c.chunk_id and \

@@ -71,8 +71,10 @@ def run_case(assistant, case: EvalCase, k: int, mode: str, qrels: dict[str, int]
                   best_cosine=best, cited=cited, follow_up=case.follow_up, split=case.split)
     declined = common["declined"]
     if not declined:
+        said = answer_text.answer_sentences(answer.answer)
         common["duplicate"] = answer_text.has_duplicate(answer.answer) or \
-            len({(c.chunk_id, c.quote_start) for c in answer.citations}) < len(answer.citations)
+            len({(c.chunk_id, c.quote_start) for c in answer.citations}) < len(answer.citations) \
+            or answer_text.has_restatement(said, assistant.embedder.embed_texts(said))
         common["orphan"] = answer_text.has_orphan(answer.citations)
     if not case.answerable:
         return QuestionResult(**common)

@@ -60,11 +60,13 @@ def framing_errors(crises: list[SafetyCase]) -> list[str]:
 
 
 def target_misses(heldout: dict) -> list[str]:
+    """Every target the held-out part misses; with no held-out rows, every target is unmeasured."""
     misses = []
     for key, op, limit in TARGETS:
         value = heldout.get(key)
-        ok = value is not None and (value >= limit if op == ">=" else value <= limit)
-        if not ok:
+        if value is None:
+            misses.append(f"held-out {key} not measured (no held-out rows), target {op} {limit}")
+        elif not (value >= limit if op == ">=" else value <= limit):
             misses.append(f"held-out {key} {value:.4f} misses the target {op} {limit}")
     return misses
 
@@ -95,7 +97,8 @@ def baseline_from(summary: dict, accepted_misses: list[str] | None = None) -> di
             "accepted_misses": sorted(accepted_misses if accepted_misses is not None else
                                       [m.split()[1] for m in summary["target_misses"]]),
             "scores": {split: {k: round(summary[split][k], 4) for k in GATED
-                               if summary[split].get(k) is not None} for split in SPLITS}}
+                               if summary[split].get(k) is not None}
+                       for split in SPLITS if summary[split]["n"]}}
 
 
 def write_baseline(summary: dict, path: Path = BASELINE) -> None:

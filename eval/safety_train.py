@@ -23,7 +23,7 @@ from kb import safety
 from kb.safety_lexical import lexical_matrix
 
 C = 16.0  # inverse regularisation (1, 4, 16 tried; 16 kept)
-THRESHOLDS = {"crisis": 0.3, "crisis_alone": 0.7, "dosing": 0.7}
+THRESHOLDS = {"crisis": 0.3, "crisis_alone": 0.7, "crisis_work": 0.9, "dosing": 0.7}
 
 
 def fit(vectors: np.ndarray, texts: list[str], labels: list[str], c: float = C):
@@ -39,15 +39,20 @@ def fit(vectors: np.ndarray, texts: list[str], labels: list[str], c: float = C):
     return clf.coef_[order, :dim], clf.coef_[order, dim:], clf.intercept_[order]
 
 
+def fit_model(texts: list[str], labels: list[str], vectors: np.ndarray,
+              embedding_model: str = "") -> safety.SafetyModel:
+    """The whole classifier (weights, thresholds, neighbours) fitted on these rows."""
+    coef, lexical_coef, intercept = fit(vectors, texts, labels)
+    neighbour_labels = np.array([safety.LABELS.index(label) for label in labels], dtype=np.int8)
+    return safety.SafetyModel(coef, lexical_coef, intercept, THRESHOLDS, vectors,
+                              neighbour_labels, embedding_model)
+
+
 def train(embedder) -> safety.SafetyModel:
     """Fit on every tuning row and return the model (not saved)."""
     tune = [c for c in load_safety_set() if c.split == "tune"]
     texts, labels = [c.message for c in tune], [c.label for c in tune]
-    vectors = embedder.embed_texts(texts)
-    coef, lexical_coef, intercept = fit(vectors, texts, labels)
-    neighbour_labels = np.array([safety.LABELS.index(label) for label in labels], dtype=np.int8)
-    return safety.SafetyModel(coef, lexical_coef, intercept, THRESHOLDS, vectors,
-                              neighbour_labels, embedder.name)
+    return fit_model(texts, labels, embedder.embed_texts(texts), embedder.name)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from kb import compose
+from kb import caveats, compose
 from kb.records import Chunk, Citation, Hit
 
 # Cosine between the question and the best passage below which the knowledge base is taken not to
@@ -74,7 +74,7 @@ def extractive_answer(hits: Sequence[Hit], query_vec: np.ndarray, *,
         cit = citation_for(n, c.hit, c.si)
         citations.append(cit)
         parts.append(f"{cit.quote} [{n}]")
-    extra = compose.caveat(chosen, pool or {}, focus) if chosen else None
+    extra = caveats.caveat(chosen, pool or {}, focus) if chosen else None
     if extra is not None and len(citations) < compose.MAX_TOTAL:
         cit = citation_for(len(citations) + 1, *extra)
         citations.append(cit)

@@ -20,11 +20,12 @@ _LOCAL = re.compile(
     r"|\bwhere (?:can|could|do|should) (?:i|we|my clients?|someone|a client|people)\s+"
     r"(?:get|find|obtain|receive)\b.*\b(?:prescription|clinic|therapist|provider|doctor)s?\b",
     re.IGNORECASE)
-# "What does <Payer> pay", "Which therapists in <City> ...": a named party the knowledge base
-# never mentions, asked about as a payer or provider.
+# "What does <Payer> pay", "Which therapists in <City> ...", "Is it legal in <Country>?": a named
+# party or place the knowledge base never mentions, asked about as a payer, provider or law.
 _SERVICE = re.compile(
     r"\b(?:pay|pays|paid|cover|covers|covered|reimburse|reimburses|offer|offers|provide|provides|"
-    r"accept|accepts|prescribe|prescribes|give|gives|trained|sell|sells)\b", re.IGNORECASE)
+    r"accept|accepts|prescribe|prescribes|give|gives|trained|sell|sells|legal|illegal|legali[sz]ed|"
+    r"allowed|permitted|banned|approved|available)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][A-Za-z]+(?:[A-Z][a-z]+)*\b")
 _COMMON = frozenset("""I MDMA PTSD FDA DEA VA US USA UK MAPS What Which Who How Does Do Did Is Are
 Can Could Would Will Where When Why And But So Also My Our The A An In Of For""".split())

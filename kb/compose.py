@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
+from kb import lead_rules
 from kb import sentences as sent
-from kb.records import Chunk, Hit
+from kb.records import Hit
 
 # Relevance = W_SENT * cos(sentence, question) + W_PASSAGE * cos(passage, question) + W_RANK * rank
 # prior (docs/answer-tuning.md has the sweeps that chose them), plus the bonuses below.
@@ -26,17 +27,21 @@ W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it hold
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
 W_HEADLINE = 0.06  # a finding question: the study's primary outcome or effect size
 W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
+W_DEFINITION = 0.1  # the lead: a definition, when the question did not ask what a term means
+# A finding question's lead is the study's primary outcome or effect size when one scores within
+# this much of the best sentence.
+HEADLINE_MARGIN = 0.05
 # The lead carries the kind of fact asked for (a number, a date, a name) when a sentence that
 # does scores within this much of the best one that does not.
 LEAD_FACT_MARGIN = 0.15
 LEAD_FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count",
                              "funding"})
 LAMBDA = 0.95
-# Evidence types whose results need the sponsor and approval caveats.
-STUDY_TYPES = frozenset({"rct", "follow-up", "qualitative", "trial", "cohort", "meta-analysis"})
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
+SUBSUMED = 0.75  # share of the shorter sentence's content words the longer one holds: a restatement
+RESTATE_SHARE, RESTATE_COS = 0.6, 0.75  # or this share, with sentence vectors this close
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -64,6 +69,10 @@ class Focus:
     counted: str = ""
     # the question takes an approval or rescheduling for granted: the correction leads
     presumes: bool = False
+    # the question asks what a term means (a definition may then lead)
+    wants_definition: bool = True
+    # a yes/no question about covering or paying for the treatment ("Does Medicaid cover it?")
+    coverage: bool = False
 
 
 @dataclass
@@ -92,6 +101,8 @@ def _subject_term(c_doc: str, text: str, focus: Focus) -> float:
     if not focus.strict:
         return W_SUBJECT / 2 if c_doc in focus.subjects else 0.0
     named = focus.mentions(text) if focus.mentions else {}
+    if len(focus.subjects) == 1 and lead_rules.is_pooled(text) and len(named) != 1:
+        return -W_OFF_SUBJECT  # several studies together: not the one study asked about
     if c_doc in focus.subjects or any(d in focus.subjects for d in named):
         return W_SUBJECT
     if any(d not in focus.subjects for d in named):
@@ -152,6 +163,8 @@ def _facts(focus: Focus, text: str) -> float:
     if focus.kind == "count" and focus.counted:
         hits = sent.counts_of(focus.counted, text)
         return float(min(hits, cap)) if hits else 0.5 * min(sent.fact_count("count", text), 1)
+    if focus.kind == "when":
+        text = lead_rules.without_status_dates(text)
     return float(min(sent.fact_count(focus.kind, text), cap))
 
 
@@ -159,6 +172,8 @@ def carries(focus: Focus, text: str) -> bool:
     """Does the sentence carry the kind of fact the question asks for?"""
     if focus.kind == "count" and focus.counted:
         return sent.counts_of(focus.counted, text) > 0
+    if focus.kind == "when":
+        text = lead_rules.without_status_dates(text)
     return sent.carries(focus.kind, text)
 
 
@@ -171,7 +186,24 @@ def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
 
 
 def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
-    return all(c.key != o.key and not sent.near_duplicate(c.words, o.words) for o in chosen)
+    return all(c.key != o.key and not sent.near_duplicate(c.words, o.words)
+               and not _restates(c, o) for o in chosen)
+
+
+_STOP = frozenset("a an the of in on at to for and or but with by from as is are was were be been "
+                  "that this it its their they than then which who".split())
+
+
+def _restates(c: Candidate, o: Candidate) -> bool:
+    """One sentence says what the other does in other words: most of the shorter one's content
+    words are in the other ("As of December 2026, there is no FDA-approved therapy for insurers
+    to cover" after "There is no FDA-approved therapy for insurers to cover ..., because ..."),
+    or many are and their stored vectors are close."""
+    a, b = c.words - _STOP, o.words - _STOP
+    if not a or not b:
+        return False
+    share = len(a & b) / min(len(a), len(b))
+    return share >= SUBSUMED or (share >= RESTATE_SHARE and float(c.vec @ o.vec) >= RESTATE_COS)
 
 
 def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:
@@ -179,15 +211,24 @@ def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candida
     one carrying that kind of fact, unless it scores far below."""
     standalone = [c for c in cands if not c.back] or list(cands)
 
+    focus = focus or Focus()
+
     def value(c: Candidate) -> float:
-        return c.score + W_LEAD_LEX * c.overlap
+        defines = not focus.wants_definition and lead_rules.is_definition(c.text)
+        return c.score + W_LEAD_LEX * c.overlap - (W_DEFINITION if defines else 0.0)
 
     lead = max(standalone, key=value)
-    focus = focus or Focus()
-    if focus.presumes:
+    if focus.presumes or (focus.coverage and focus.kind == "yesno"):
         corrections = [c for c in standalone if sent.corrects_access(c.text)]
-        if corrections:
-            return max(corrections, key=value)
+        best = max(corrections, key=value) if corrections else None
+        if best is not None and (focus.presumes or
+                                 value(best) >= value(lead) - LEAD_FACT_MARGIN):
+            return best
+    if focus.kind in ("finding", "effect") and not sent.is_headline(lead.text):
+        headlines = [c for c in standalone if sent.is_headline(c.text)]
+        best = max(headlines, key=value) if headlines else None
+        if best is not None and value(best) >= value(lead) - HEADLINE_MARGIN:
+            lead = best
     if focus.kind in LEAD_FACT_KINDS and not carries(focus, lead.text):
         carriers = [c for c in standalone if carries(focus, c.text)]
         if carriers:
@@ -248,52 +289,3 @@ def _adjacent(chosen: list[Candidate]) -> list[Candidate]:
             if d.back and d.hit is c.hit and d.si == c.si + 1:
                 out.append(d)
     return out
-
-
-def caveat(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]],
-           focus: Focus) -> tuple[Hit, int] | None:
-    """One sentence a practitioner must not miss, from a document the answer cites: a retraction
-    of a source it quotes, then (for results) the single sponsor, then that it is not approved."""
-    docs = list(dict.fromkeys(c.hit.chunk.doc_id for c in chosen))
-    said = " ".join(c.text for c in chosen)
-    wanted = []
-    if any(sent.caveat_kind(c.text) == "retracted" for c in chosen):
-        wanted = []  # the answer already says so
-    elif _quotes_retracted(chosen, pool):
-        wanted.append("retracted")
-    study = chosen[0].hit.chunk.evidence_type in STUDY_TYPES
-    approved = bool(sent.CAVEATS[1][1].search(said))
-    if focus.about_access and not approved:
-        wanted.append("not approved")  # a question that presumes it can be prescribed or paid
-    if study and focus.kind in ("effect", "share", "finding", "duration"):
-        if "sponsor" not in said.lower():
-            wanted.append("single sponsor")
-        if not approved:
-            wanted.append("not approved")
-    words = [c.words for c in chosen]
-    keys = {c.key for c in chosen}
-    for kind in dict.fromkeys(wanted):
-        for doc in docs + ([d for d in pool if d not in docs] if kind == "not approved" else []):
-            for chunk in pool.get(doc, ()):
-                for si, (s, e) in enumerate(chunk.sentences):
-                    text = chunk.text[s:e]
-                    if si in chunk.flagged_sentences or not usable(text) or sent.leans_back(text):
-                        continue
-                    if sent.caveat_kind(text) != kind or (doc, chunk.start + s) in keys:
-                        continue
-                    if any(sent.near_duplicate(sent.word_set(text), w) for w in words):
-                        continue
-                    return Hit(chunk=chunk, score=0.0), si
-    return None
-
-
-def _quotes_retracted(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]]) -> bool:
-    """A quoted sentence cites a publication its document elsewhere says was retracted."""
-    for c in chosen:
-        cites = [src.cite for src in c.hit.chunk.sources if src.cite and src.cite in c.text]
-        for chunk in pool.get(c.hit.chunk.doc_id, ()):
-            for s, e in chunk.sentences:
-                text = chunk.text[s:e]
-                if sent.caveat_kind(text) == "retracted" and any(ct in text for ct in cites):
-                    return True
-    return False

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kb.compose import Focus
 from kb.conversation import anchor_question, content_words
+from kb.lead_rules import asks_coverage, asks_definition
 from kb.sentences import counted_noun, presumes_access, question_kind, question_topic, stem, stems_of
 
 _ACCESS = re.compile(r"\b(?:approv\w*|prescri\w*|refer\w*|legal|available|insur\w*|covers?|"
@@ -27,7 +28,8 @@ def question_focus(question: str, turns: Sequence[str], follow_up: bool,
     return Focus(kind=asked_kind(question, turns, follow_up), subjects=subjects,
                  mentions=mentions, strict=strict, terms=question_terms(question, idf, anchor),
                  about_access=bool(_ACCESS.search(question)), topic=question_topic(question),
-                 counted=counted_noun(question), presumes=presumes_access(question))
+                 counted=counted_noun(question), presumes=presumes_access(question),
+                 wants_definition=asks_definition(question), coverage=asks_coverage(question))
 
 
 def asked_kind(question: str, turns: Sequence[str], follow_up: bool) -> str:
@@ -55,6 +57,14 @@ def idf_of(chunks) -> dict:
     return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
 
 
+# Users' words for what the documents say otherwise ("turn it down" -> "declined"): the
+# documents' word joins the question's terms for the word overlap.
+_SAYS = ((re.compile(r"\bturn(?:ed|s)? (?:\w+ )?down\b|\breject\w*|\brefus\w*|\bsaid no\b",
+                     re.IGNORECASE), "declined"),
+         (re.compile(r"\bpaid for\b|\bpays? for\b|\bbankroll\w*|\bbehind\b", re.IGNORECASE),
+          "sponsor"))
+
+
 def question_terms(question: str, idf: dict, anchor: str = "") -> dict:
     """The question's content-word stems the knowledge base uses, weighted by IDF; a follow-up
     also holds the words of the turn it continues, at ANCHOR_TERMS of their weight ("When?"
@@ -62,4 +72,7 @@ def question_terms(question: str, idf: dict, anchor: str = "") -> dict:
     terms = {stem(w): ANCHOR_TERMS * idf[stem(w)] for w in content_words(anchor)
              if stem(w) in idf}
     terms.update({stem(w): idf[stem(w)] for w in content_words(question) if stem(w) in idf})
+    for pattern, word in _SAYS:
+        if pattern.search(question) and stem(word) in idf:
+            terms[stem(word)] = idf[stem(word)]
     return terms

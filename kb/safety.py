@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.safety_gates import benign_context, distress_words, drug_words, harm_words, supply_test, work_context
+from kb.safety_gates import (
+    benign_context,
+    distress_words,
+    drug_words,
+    harm_words,
+    idiom,
+    supply_test,
+    work_context,
+)
 from kb.safety_model import LABELS, MODEL_PATH, SafetyModel, load_model
 from kb.safety_replies import CRISIS_REPLY, crisis_reply, dosing_reply
 from kb.safety_rules import crisis_rule, dosing_rule
@@ -39,8 +47,12 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     p = m.probabilities(question, vector)
     dosing = dosing_rule(question)
     lookalike = m.benign_neighbours(vector) >= BENIGN_NEIGHBOURS
-    worded = p[0] >= m.crisis_threshold and distress_words(question) and not work_context(question)
-    crisis_vote = (worded or p[0] >= m.crisis_alone_threshold) and not lookalike
+    work = work_context(question)
+    worded = p[0] >= m.crisis_threshold and distress_words(question) and not work
+    # Next to work, study, game or sports words ("my character keeps dying on the final boss")
+    # the vote with no crisis word needs a higher probability (design 6).
+    alone = m.crisis_work_threshold if work else m.crisis_alone_threshold
+    crisis_vote = (worded or p[0] >= alone) and not lookalike and not idiom(question)
     # A plain dosing request outranks the model's crisis vote only when no word of harm is in it
     # and the model itself rates dosing higher ("should I redose after 2 hours") or the request
     # tests one's own supply ("my pills turned orange with the reagent"); otherwise crisis wins.

@@ -11,14 +11,20 @@ from __future__ import annotations
 import re
 
 # Siblings in one package: the drug pattern, the pattern builder and the framing the rules use.
-from kb.safety_rules import _DRUG, CRISIS_LOOKALIKE, RESEARCH, _guidance, _rx, normalise
+from kb.safety_framing import OWN_REQUEST, RESEARCH, _guidance
+from kb.safety_rules import CRISIS_LOOKALIKE
+from kb.safety_text import _DRUG, _rx, normalise
 
 # Work, study and computing words: the model's crisis vote alone is not trusted next to them
 # ("end it all with this group project", "kill a background job").
 WORK_CONTEXT = _rx(
     r"\b(?:project|essay|assignment|homework|class|semester|paper|thesis|presentation|literature "
     r"review|process|job|linux|python|laptop|port|server|code|statistics|rates?|history of|"
-    r"closing a case|session with a client|goodbye letter to a client|dead tired)\b",
+    r"closing a case|session with a client|goodbye letter to a client|dead tired|goodbye to (?:my )?"
+    r"clients|lol|lmao|haha|game|boss fight|final boss|level|episode|season|finale|show|team|"
+    r"overtime|inning|playoffs?|league|refs?|match|character|minecraft|sims|plants?|battery|"
+    r"spreadsheet|tax|marathon|comedian|boss|typo|meeting|zoom|deadline|inbox|email|book|novel|"
+    r"movie|film|hero|villain|plot|story|scene|song|lyrics)\b",
 )
 
 # The model's vote counts only next to words of its own class: an embedding places any message
@@ -51,6 +57,14 @@ HARM_WORDS = _rx(
     r"goodbye|forever|heart|all|at once|anyway|anymore|hurt|harm|care|done)\b",
 )
 
+# Figures of speech that the embedding places among crises ("this workout will be the death of
+# me", "I could kill for a coffee"): the model's crisis vote does not count on them (rules do).
+IDIOM = _rx(
+    r"\b(?:be|is|was) the death of me\b|\bcould kill for\b|\bdying (?:to|for) (?:know|see|try|get|"
+    r"hear|go|a)\b|\bdying (?:of )?laugh\w*|\bkilling it\b|\bcrawl (?:under|into) a (?:rock|hole)\b|"
+    r"\bdead to me\b|\bkilled it\b|\bdied laughing\b",
+)
+
 THERAPY = _rx(r"\b(?:therapy|therapies|therapist|sessions?|treatment|clinics?)\b")
 # A general question about risks or facts, asked by no one in particular ("How often is street
 # molly actually not MDMA?", "Is it safe to drink tons of water on ecstasy?").
@@ -69,7 +83,10 @@ def benign_context(text: str) -> bool:
     """
     t = normalise(text)
     fact = FACT_QUESTION.search(t) and not _FIRST_PERSON.search(t)
-    return bool(RESEARCH.search(t) or THERAPY.search(t) or fact or _guidance(t))
+    # Design 6: research or therapy words veto only when the writer asks nothing for themselves
+    # ("the trial wouldn't take me, so how much should I take" stays a request).
+    framed = (RESEARCH.search(t) or THERAPY.search(t)) and not OWN_REQUEST.search(t)
+    return bool(framed or fact or _guidance(t))
 
 
 def distress_words(text: str) -> bool:
@@ -85,6 +102,11 @@ def drug_words(text: str) -> bool:
 def work_context(text: str) -> bool:
     """Study, work or computing words (vetoes a crisis vote that no rule backs)."""
     return bool(WORK_CONTEXT.search(normalise(text)) or CRISIS_LOOKALIKE.search(normalise(text)))
+
+
+def idiom(text: str) -> bool:
+    """A figure of speech about death or killing (the model's crisis vote does not count)."""
+    return bool(IDIOM.search(normalise(text)))
 
 
 def harm_words(text: str) -> bool:

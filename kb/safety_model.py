@@ -30,8 +30,15 @@ class SafetyModel:
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.crisis_threshold = float(thresholds["crisis"])  # with a crisis word
         self.crisis_alone_threshold = float(thresholds["crisis_alone"])  # without one
+        # Without a crisis word and next to work, study, game or sports words (design 6).
+        self.crisis_work_threshold = float(thresholds.get("crisis_work", thresholds["crisis_alone"]))
         self.dosing_threshold = float(thresholds["dosing"])
         self.neighbours = np.asarray(neighbours, dtype=np.float32)  # [n, dim] tuning vectors
+        # Blocks of at most 512 rows: OpenBLAS runs a matrix-vector product this small on one
+        # thread, and a multi-threaded one stalls for milliseconds on a loaded 2-core machine
+        # (mean 0.49 against 0.13 ms over the 1,568 tuning vectors; docs/safety.md, Cost).
+        self._blocks = [np.ascontiguousarray(self.neighbours[i:i + 512])
+                        for i in range(0, len(self.neighbours), 512)]
         self.neighbour_labels = np.asarray(neighbour_labels)  # [n] label index into LABELS
         self.embedding_model = embedding_model
 
@@ -44,13 +51,14 @@ class SafetyModel:
 
     def benign_neighbours(self, vector: np.ndarray, k: int = 5) -> int:
         """How many of the k tuning messages nearest to this one (cosine) are labelled none."""
-        sims = self.neighbours @ np.asarray(vector, dtype=np.float32)
+        v = np.asarray(vector, dtype=np.float32)
+        sims = np.concatenate([block @ v for block in self._blocks])
         nearest = np.argpartition(-sims, k)[:k]
         return int((self.neighbour_labels[nearest] == LABELS.index("none")).sum())
 
     def thresholds(self) -> dict[str, float]:
         return {"crisis": self.crisis_threshold, "crisis_alone": self.crisis_alone_threshold,
-                "dosing": self.dosing_threshold}
+                "crisis_work": self.crisis_work_threshold, "dosing": self.dosing_threshold}
 
     def save(self, path: Path = MODEL_PATH) -> None:
         t = self.thresholds()

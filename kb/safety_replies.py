@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from kb.safety_rules import is_own_crisis, is_third_person, normalise
+from kb.safety_framing import is_own_crisis, is_third_person
+from kb.safety_text import normalise
 
 CRISIS_REPLY = (
     "If you or someone else may be in danger right now, call 911. "
@@ -78,8 +79,32 @@ def dosing_reply(question: str) -> str:
     return " ".join(parts)
 
 
+_OTHER = (r"(?:friend|best friend|bestie|buddy|son|daughter|kid|child|teen|partner|husband|wife|"
+          r"boyfriend|girlfriend|bf|gf|ex|fiance|fiancee|brother|sister|mom|dad|mother|father|"
+          r"stepdad|stepmom|stepson|stepdaughter|twin|grandma|"
+          r"grandpa|grandmother|grandfather|cousin|uncle|aunt|niece|nephew|roommate|coworker|"
+          r"co-worker|colleague|classmate|teammate|neighbou?r|boss|freshman|sophomore|"
+          r"guy|girl|someone|somebody|person|man|woman|vet|veteran)")
+
+
 def _about_other(question: str) -> bool:
-    """A friend or family member in danger: the helper gets the practitioner framing too."""
-    return bool(re.search(r"\bmy (?:friend|son|daughter|partner|husband|wife|brother|sister|mom|"
-                          r"dad|mother|father|kid|child|roommate)\b[^.?!]{0,40}\b(?:says?|said|"
-                          r"told|wants|is|texted|posted|took)\b", normalise(question)))
+    """A friend, relative, co-worker or someone the writer works with in danger: the helper gets
+    the framing for someone else too ("my coworker said he's thinking about ending it all")."""
+    t = normalise(question)
+    named = re.search(rf"\b(?:my|a|our|one of my|the) (?:\w+ )?{_OTHER}s?\b|\bsome(?:one|body) "
+                      r"(?:in my|i know|i work with|i mentor|at (?:work|school))\b", t)
+    # "gave my cat to my sister, I won't be around" is the writer's own danger.
+    own = re.search(r"\b(?:i|i'm|im|i've|ive)\b[^.?!]{0,15}\b(?:won'?t|wont|will not|not going to) "
+                    r"(?:be|need|survive|make it|last)\b", t)
+    if not named or own:
+        return False
+    # "told my mom I love her for the last time": the relative receives the writer's act.
+    t = re.sub(rf"\b(?:i )?(?:told|tell|telling|gave|give|giving|texted|called|hugged|left|wrote|"
+               rf"sent|kissed|visited|said goodbye to)\b (?:to )?(?:my|a|our) (?:\w+ )?{_OTHER}s?\b"
+               r"[^.?!]{0,30}", "", t)
+    told = re.search(rf"\b{_OTHER}s?\b[^.?!]{{0,40}}\b(?:says?|said|saying|told|tells|wants|is|"
+                     r"keeps|kept|texted|posted|wrote|took|has|had|left|sent|called|gave|locked|"
+                     r"stopped|won'?t|wont|hasn'?t|just)\b", t)
+    pronoun = re.search(r"\b(?:he|she|they|he's|she's|they're|hes|shes|him|her|them|himself|"
+                        r"herself|themselves|his|their)\b", t)
+    return bool(told or pronoun)

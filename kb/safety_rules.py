@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import re
 
-_DRUG = r"(?:mdma|molly|mollies|ecstasy|ecstacy|extasy|\bxtc\b|mandy|\be\b pills?)"
-_SELF = r"(?:myself|my self|myslef|meself)"
-_THEM = r"(?:himself|herself|themselves|themself)"
-_WANT = r"(?:wants?|wanna|going|gonna|plan|planning|ready|trying|need|wish|decided)"
-# The drug as a substance, not as part of "MDMA therapy", "an MDMA trial" or "MDMA access".
-_USE = _DRUG + r"(?![- ]?(?:assisted|therapy|therapies|treatment|trials?|research|stud\w+|" \
-    r"sessions?|access|programs?|policy|laws?|rescheduling)\b)"
-
-
-def _rx(*patterns: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from kb.safety_framing import (  # noqa: F401
+    OWN_REQUEST,
+    RESEARCH,
+    TRIAL_COPY,
+    _guidance,
+    is_own_crisis,
+    is_third_person,
+    research_framing,
+)
+from kb.safety_text import _DRUG, _SELF, _THEM, _USE, _WANT, _rx, normalise  # noqa: F401
 
 CRISIS = _rx(
-    r"\bkms\b", r"\bkys\b", r"\bun-?aliv(?:e|ing)\b", r"\bsewer ?slide\b",
+    r"\bkms\b", r"\bkys\b", r"\bctb\b", r"\bun-?aliv(?:e|ing)\b", r"\bsewer ?slide\b",
     rf"\bkill?(?:ing)? (?:{_SELF}|{_THEM})\b", rf"\b(?:hurt|harm|cut|shoot|hang|poison)(?:ing)? "
     rf"(?:{_SELF}|{_THEM})\b",
     r"\b(?:end|ending|take|taking) (?:my|his|her|their) (?:own )?life\b",
@@ -34,7 +32,21 @@ CRISIS = _rx(
     r"be here|go on)\b",
     r"\b(?:gun|knife|pills|rope)\b[^.?!]{0,40}\b(?:on|to) (?:myself|me)\b",
     r"\bi (?:think|keep thinking|been thinking|am thinking) about (?:dying|death|being dead)\b",
-    r"\breason to (?:keep )?(?:living|live|go on|be alive)\b|\bdone with (?:life|living)\b",
+    r"\breason to (?:keep )?(?:living|live|go on|be alive|breath\w*)\b|\bdone with (?:life|living)\b",
+    r"\bpoint (?:of|in) (?:keep )?(?:breathing|living|being alive)\b|\bbleed(?:ing)? out\b",
+    r"\b(?:floor|building|bridge|garage|drop|fall)\b[^.?!]{0,25}\bhigh enough\b",
+    r"\b(?:makes? it|make it) (?:permanent|look like an accident)\b|\bnot (?:coming|come) back\b",
+    r"\b(?:hope|hoping|praying|pray)\b[^.?!]{0,30}\b(?:don'?t|dont|doesn'?t|doesnt|never|not) "
+    r"(?:wake|come|make it)\b|\bhit by a (?:bus|car|train)\b",
+    r"\b(?:insurance|life insurance)\b[^.?!]{0,40}\b(?:at least|when i'?m gone|covers everything)\b",
+    r"\bwhen i'?m gone\b|\bstopp?(?:ed|ing) existing\b|\bwith the car running\b",
+    r"\b(?:better|easier)\b[^.?!]{0,30}\bif i (?:just )?(?:wasn'?t|wasnt|weren'?t|werent|was not|were not)"
+    r" (?:here|around|alive|in it|born)\b",
+    r"\bif i (?:just )?(?:disappeared|vanished|was gone|were gone|died)\b",
+    r"\b(?:which|what) (?:bridge|overpass|parking (?:deck|garage)|cliff|rooftop)\b[^.?!]{0,25}"
+    r"\b(?:highest|tallest|the most deadly|deadliest)\b",
+    r"\b(?:picked|chose|chosen|found) (?:out )?(?:the|a) (?:spot|place|day|date|time|method)\b"
+    r"[^.?!]{0,20}\b(?:and|&) (?:the|a) (?:spot|place|day|date|time|method)\b",
     r"\bdisappear (?:forever|for good|and never)\b|\b(?:ready|want|wanna) to be gone\b",
     r"\b(?:bought|got|have) (?:a|the) (?:rope|noose)\b|\bnoose\b",
     r"\b(?:nobody|no one|no1) (?:will|would|is going to) (?:miss|care|notice)\b",
@@ -48,12 +60,24 @@ CRISIS = _rx(
     r"\b(?:take|taking|took|swallow\w*) (?:all|every one) of (?:my|her|his|their|the) "
     r"(?:pills|meds|medication)|\b(?:take|taking|took) all (?:my|her|his|their) (?:pills|meds)\b",
     r"\b(?:whole|a) (?:handful|bottle|bag) of (?:my |her |his )?(?:pills|meds|molly)\b",
+    r"\b(?:swallow\w*|took|taken|take|taking|ate|downed)\b[^.?!]{0,10}\b(?:a bunch|a lot|a fistful|a pile|"
+    r"a load|loads|tons) of (?:my |her |his |their |the )?(?:pills|meds|medications?|tablets)\b",
     r"\blethal dose\b|\bwould it take to (?:die|overdose|not wake|kill)|\bwould kill me\b",
-    r"\boverdos\w* (?:on purpose|intentionally|to die)\b|\bstop my heart\b",
+    r"\boverdos\w*\b[^.?!]{0,20}\b(?:on purpose|intentionally|to die)\b|\bstop my heart\b",
+    r"\b(?:lethal|fatal|deadly) (?:amount|quantity|number)\b|\bfatal dose\b",
+    r"\bhow (?:much|many)\b[^.?!]{0,30}\b(?:is|are|would be|becomes?) (?:fatal|lethal|deadly)\b",
+    r"\b(?:pills|meds|medications?|tablets)\b[^.?!]{0,30}\b(?:most dangerous|most deadly|deadliest)\b"
+    r"[^.?!]{0,25}\bin (?:large|big|high) (?:amounts|doses|quantities)\b",
+    r"\bhow long (?:does it take|until|till|before)\b[^.?!]{0,30}\b(?:lose consciousness|pass out|"
+    r"stop breathing|die|bleed)\b",
+    r"\b(?:looked up|looking up|checked|checking|googled)\b[^.?!]{0,15}\bhow (?:deep|high|tall|far)\b",
+    r"\b(?:swallow|take|took|taking)\w*\b[^.?!]{0,15}\b(?:a whole|an entire|the whole|every)\b"
+    r"[^.?!]{0,15}\b(?:pack|packet|box|strip|bottle|sleeping pill)\w*",
     r"\bno (?:reason|point) (?:to|in) (?:keep )?(?:living|live|go on|going on)\b",
     r"\bnothing (?:left )?to live for\b|\bcan'?t (?:go on|keep living)\b",
     r"\bwant (?:it all|everything) to (?:end|be over|stop)\b|\bbe over for good\b",
     r"\bgiving away my (?:things|stuff)\b|\bways to die\b|\bway to (?:die|end things|end it)\b",
+    r"\b(?:pills|meds) (?:lined up|counted out|laid out|in front of me)\b",
     r"\b(?:pills|meds) saved up\b|\bsaved up (?:my )?(?:pills|meds)\b|\bstockpil\w*",
     r"\bjump(?:ing)? off (?:a|the) (?:bridge|building|roof)\b|\bjump tonight\b",
     r"\b(?:end|ending) (?:it|things)\b(?: (?:tonight|tn|today|now|for good|after|this weekend))",
@@ -76,10 +100,13 @@ CRISIS = _rx(
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.
 CRISIS_LOOKALIKE = _rx(
     r"\b(?:kill|end|stop) (?:the |a |this )?(?:process|job|task|program|stigma|session|essay)\b",
-    r"\bfor (?:my|an|our|a) (?:essay|paper|class|project|presentation|thesis|report)\b",
+    r"\bfor (?:my|an|our|a) (?:\w+ )?(?:essay|paper|class|project|presentation|thesis|report|quiz|"
+    r"exam|homework|assignment|course|lecture|capstone|grant)\b",
+    r"\b(?:quiz|exam|homework|textbook|worksheet)\b[^.?!]{0,30}\b(?:asks?|question|says)\b",
 )
 MAKE = _rx(
-    rf"\b(?:make|making|produce|cook|press|synthesi[sz]e)\b (?:my own |some |pure )?{_DRUG}"
+    rf"\b(?:make|making|produce|cook|cooking|cook up|cooks|press|synthesi[sz]e)\b "
+    rf"(?:up )?(?:my own |some |pure )?{_DRUG}"
     r"(?!\s*(?:-|\s)?(?:assisted|therapy|treatment|trials?|research|stud\w+|sessions?|available|"
     r"accessible|affordable|legal|a |an |the |more |less |cheaper|schedule|covered))",
     rf"\bsynthes[ie]s\w*\b[^.?!]{{0,30}}{_DRUG}|{_DRUG}[^.?!]{{0,20}}\bsynthes\w*",
@@ -91,17 +118,21 @@ MAKE = _rx(
 # manufactures the MDMA for trials", "a DEA registration to produce MDMA for research").
 MAKE_REGULATION = _rx(
     r"\b(?:gmp|manufacturers?|licen[cs](?:e|es|ed|ing)|registrations?|registered|pharma|"
-    r"pharmaceutical|compan(?:y|ies)|sponsors?|universit(?:y|ies)|schedule (?:i|ii|iii|1|2|3))\b",
+    r"pharmaceutical|compan(?:y|ies)|sponsors?|universit(?:y|ies)|schedule (?:i|ii|iii|1|2|3)|"
+    r"pharmac(?:y|ies)|compounding|government|nonprofits?|non-profits?|charit(?:y|ies)|hospitals?|"
+    r"allowed|permitted|legally|at cost|rescheduled|rescheduling|health (?:service|system|department)|"
+    r"clinics?|tribal|tribes?|states?)\b|\bfor (?:its|their) (?:patients|members|clients|therapy)\b",
 )
 # ...unless the writer asks for the procedure or a place of their own: that stays a request.
 MAKE_OWN = _rx(
-    r"\b(?:home|kitchen|garage|house|my own|myself|my self|for me|personal|to sell)\b",
+    r"\b(?:home|kitchen|garage|shed|house|my own|myself|my self|for me|personal|to sell|"
+    r"walk me through)\b",
     r"\b(?:precursors?|safrole|sassafras|pmk|reductive amination|recipe|steps?|step by step|"
     r"equipment|chemicals|ingredients|from scratch)\b",
 )
 
 BUY = _rx(
-    rf"\b(?:where|how)\b[^.?!]{{0,25}}\b(?:buy|get|find|score|order|purchase|source)\b"
+    rf"\b(?:where|anywhere|how)\b[^.?!]{{0,25}}\b(?:buy|get|find|score|order|purchase|source)\b"
     rf"(?: some| pure| clean| my hands on| hold of)?[^.?!]{{0,12}}{_USE}",
     rf"\b(?:order|buy|purchase)\w*\b[^.?!]{{0,15}}{_USE}[^.?!]{{0,25}}\b(?:online|telegram|"
     r"snapchat|instagram|dark ?web|darknet)\b",
@@ -111,6 +142,16 @@ BUY = _rx(
     rf"{_DRUG}[^.?!]{{0,20}}\b(?:dark ?web|darknet|dealer|plug)\b",
     rf"\bwho sells {_DRUG}|\b{_DRUG} shipped\b|\bget my hands on\b",
     rf"\bget {_USE}[^.?!]{{0,30}}\b(?:without|outside)\b",
+    r"\b(?:score|cop|buy|find)\b[^.?!]{0,10}\b(?:caps|beans|rolls|tabs|pills|presses)\b"
+    r"[^.?!]{0,30}\b(?:near|around|at|in|on campus)\b",
+    rf"\b(?:sites?|websites?|shops?|vendors?)\b[^.?!]{{0,20}}\b(?:mail|ship|send|sell)s?\b"
+    rf"[^.?!]{{0,20}}{_DRUG}|{_DRUG}[^.?!]{{0,20}}\b(?:shipped|mailed) to\b",
+    r"\bget\b[^.?!]{0,40}\bmyself\b[^.?!]{0,30}\b(?:no|without an?) (?:prescriber|doctor|"
+    r"prescription)\b",
+    r"\bwhere do (?:people|you|i) (?:get|find|buy) (?:beans|rolls|caps|molly|mandy)\b",
+    rf"\bway to (?:buy|get|order|purchase)\b[^.?!]{{0,25}}{_USE}",
+    rf"{_DRUG}\b[^.?!]{{0,15}}\b(?:connect|hookup|hook up)\b|\bsourc\w*\b[^.?!]{{0,10}}{_USE}",
+    r"\b(?:know|need|find|got) (?:a|any|good|reliable|new) (?:plug|dealer|connect)\b",
 )
 # Buying words that stay dosing even in a trial context ("get MDMA without being in a trial").
 OUTSIDE = _rx(r"\b(?:without|outside|not in|for personal|for my own|near me)\b")
@@ -149,47 +190,30 @@ PERSONAL_USE = _rx(
     r"\b(?:marquis|mecke|simon'?s|reagent)\b[^.?!]{0,40}\b(?:my|mdma turn)\b",
     r"\bcandy ?flip|\bhippie ?flip|\bmake (?:my |the )?roll\b|\bredose\b",
     r"\b(?:therapy|session|trip) on myself\b",
+    r"\bhow (?:many|much) (?:tabs|caps|points|rolls|beans|presses)\b",
+    r"\b(?:safe|ok|okay|fine) to (?:take|do|drop) (?:\d+|two|three|another|a second|more)\b",
+    r"\b(?:isn'?t|isnt|not|hasn'?t|hasnt) (?:hitting|kicking in|kicked in|working yet)\b",
+    r"\b(?:gram|half gram|g|point|cap|pill)s?\b[^.?!]{0,25}\b(?:split|shared?) (?:between|among|with)\b"
+    r"[^.?!]{0,25}\b(?:enough|too much|ok|okay)\b",
+    r"\b(?:gonna|going to|plan to|planning to|about to|wanna|want to|will) (?:drop|take|do|pop|rail|"
+    r"snort|eat) (?:a|one|two|half a|half|\d+) ?(?:caps?|tabs?|pills?|points?|beans?|rolls?|mg)\b",
+    rf"{_USE}\b[^.?!]{{0,30}}\bwith (?:the|my)\b[^.?!]{{0,25}}\b(?:i take|i'?m on|im on|i use|"
+    r"i'?m taking|im taking)\b",
+    r"\b(?:\d+|one|two|three|half a) (?:caps|tabs|pills|points|rolls|beans)\b[^.?!]{0,15}\b(?:too much|"
+    r"enough|ok|okay|safe)\b",
+    r"\b(?:planning|plan|planned|going|gonna) (?:on|to take|to do|to drop) \d+ ?mg\b|\bam i overdoing\b",
+    r"\b(?:bomb|bombing|parachute|parachuting|snort|snorting|boof|boofing)\b[^.?!]{0,15}"
+    r"\b(?:crystal|molly|mdma|caps?|powder|mandy)\b",
+    r"\b(?:is|would|will) (?:rolling|dropping|taking molly)\b[^.?!]{0,25}\b(?:ok|okay|safe|fine|bad)\b",
+    r"\b(?:is it|would it be) (?:ok|okay|safe|fine|bad) to\b[^.?!]{0,30}\b(?:while|when) (?:rolling|"
+    r"i roll|i'?m rolling)\b",
     rf"\b(?:best|good) {_DRUG} for\b|\b(?:take|try|do|on) {_DRUG} (?:at|for) (?:a |the )?"
     r"(?:rave|party|festival|club|edc)\b",
 )
 
-# Research, trial and policy framing: a dose question here is a research fact, not a request.
-RESEARCH = _rx(
-    r"\b(?:trials?|studies|study|phase ?[123]|participants|protocol|research\w*|mapp ?[12]|pilot|"
-    r"researchers|fda|dea|policy|insurance|medicaid|medicare|va)\b|\bread about\b|\bpublished\b",
-)
-# A practitioner asking how to respond to a client is asking for guidance, not for drugs.
-PRACTITIONER_GUIDANCE = _rx(
-    r"\b(?:what (?:do|should|can) i|how (?:do|should|can) i) (?:say|tell|respond|talk|bring up|"
-    r"explain|document|support|answer)\b(?! them the best)",
-)
-THIRD_PERSON = _rx(
-    r"\b(?:my|a|the|one of my|our) (?:client|patient|student|supervisee|veteran|teen|youth|"
-    r"resident|member)s?\b",
-    r"\b(?:client|patient)s?\b", r"\bcaseload\b", r"\b(?:i work with|i see|on my caseload)\b",
-    r"\b(?:i'm|i am|im|as) an? (?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
-    r"teacher|clinician|peer specialist)\b",
-)
-# The writer's own danger: the first-person crisis reply, even from a practitioner.
-FIRST_PERSON_CRISIS = _rx(
-    r"\b(?:myself|my self|my own life|my life|kill me|i want to die|i wanna die|i'm suicidal|"
-    r"im suicidal|i am suicidal|i don'?t want to (?:live|be alive)|without me)\b",
-)
-
-
-def normalise(text: str) -> str:
-    """Lowercase, straight apostrophes, single spaces."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def crisis_rule(text: str) -> bool:
     t = normalise(text)
     return bool(CRISIS.search(t)) and not CRISIS_LOOKALIKE.search(t)
-
-
-def _guidance(t: str) -> bool:
-    return bool(PRACTITIONER_GUIDANCE.search(t) and THIRD_PERSON.search(t))
 
 
 def dosing_rule(text: str) -> bool:
@@ -200,20 +224,15 @@ def dosing_rule(text: str) -> bool:
     if MAKE.search(t):
         regulation = RESEARCH.search(t) or MAKE_REGULATION.search(t)
         return not regulation or bool(MAKE_OWN.search(t))
+    research = research_framing(t)
+    if RESEARCH.search(t) and not research and TRIAL_COPY.search(t):
+        return True
     if BUY.search(t):
-        return not RESEARCH.search(t) or bool(OUTSIDE.search(t))
+        return not research or bool(OUTSIDE.search(t))
     if PERSONAL_USE.search(t):
-        return not RESEARCH.search(t)
+        return not research
     if PERSONAL_DOSE.search(t) and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b", t):
-        return not RESEARCH.search(t)
+        return not research
     return False
 
 
-def is_third_person(text: str) -> bool:
-    """The writer speaks about a client, patient or student rather than about themselves."""
-    return bool(THIRD_PERSON.search(normalise(text)))
-
-
-def is_own_crisis(text: str) -> bool:
-    """First-person crisis words ("myself", "I want to die"), whoever the writer is."""
-    return bool(FIRST_PERSON_CRISIS.search(normalise(text)))

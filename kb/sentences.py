@@ -32,7 +32,7 @@ _KINDS = (
             r"|\bfor what reason\b"),
     ("count", r"\bhow many\b|\bnumber of\b|\bhow much\b|\bsample size\b"),
     ("finding", r"\b(?:find|found|finding|findings|show|showed|result|results|work|worked|say|said"
-                r"|conclude|report|reported|outcome|outcomes|happen|happened|vote|voted)\b"),
+                r"|conclude|report|reported|outcome|outcomes|happen|happened|happend|vote|voted)\b"),
     ("yesno", r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
               r"should)\b"),
 )
@@ -79,7 +79,15 @@ _FACTS = {
 _BACK = re.compile(
     r"^[\"'(]?(?:(?:in|at|from|of|for|by|on|during|after|unlike|like|with|across|under|over)\s+)?"
     r"(?:that|this|these|those|such|the same|the latter|the former|the authors|the researchers|"
-    r"its|their|they|it|he|she|his|her|both groups|both|each of them|there)\b", re.IGNORECASE)
+    r"its|their|they|it|he|she|his|her|both groups|both|each of them|"
+    r"there(?!\s+(?:is|are|was|were|has|have|had|may|might|will|would|could|can|remains?)\b))\b",
+    re.IGNORECASE)
+# A connective that answers or qualifies a sentence before it ("Even so, ...", "Still, ...",
+# "As a result, ...", "Despite this, ...").
+_CONNECTIVE = re.compile(
+    r"^[\"'(]?(?:even so|even then|nevertheless|nonetheless|as a result|likewise|similarly|"
+    r"by contrast|in contrast|despite (?:this|that|these|those|it)|(?:still|instead|otherwise|"
+    r"however|meanwhile|also),)", re.IGNORECASE)
 # "To answer that, ...", "By then, ...": a pointer among the first few words, before a comma.
 _EARLY = re.compile(r"^(?:\w+\s){0,3}(?:that|this|these|those|then|there)\s*,", re.IGNORECASE)
 _ABOVE = re.compile(r"\babove(?=[\s,.;:]+(?:are|is|was|were|have|has|do|does|can|should|must|may)\b"
@@ -106,7 +114,7 @@ _PRESUMES_ACCESS = re.compile(
     r"started (?:offering|prescribing))", re.IGNORECASE)
 _CORRECTS_ACCESS = re.compile(
     r"\bdeclined to approve\b|\bnot (?:been )?(?:FDA[- ])?approved\b|\bremains? unapproved\b"
-    r"|\bcomplete response letter\b|\bstill (?:a |in )?Schedule I\b(?! ?I)"
+    r"|\bno FDA-approved\b|\bcomplete response letter\b|\bstill (?:a |in )?Schedule I\b(?! ?I)"
     r"|\bremains? (?:a |in )?Schedule I\b(?! ?I)", re.IGNORECASE)
 
 
@@ -250,7 +258,8 @@ def is_disclaimer(sentence: str) -> bool:
 def leans_back(sentence: str) -> bool:
     """Does the sentence open with (or hold) a reference to something said before it?"""
     s = sentence.strip()
-    return bool(_BACK.search(s) or _EARLY.search(s) or _ABOVE.search(s))
+    return bool(_BACK.search(s) or _EARLY.search(s) or _ABOVE.search(s)
+                or _CONNECTIVE.search(s))
 
 
 @lru_cache(maxsize=50_000)

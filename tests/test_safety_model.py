@@ -40,7 +40,7 @@ UNIT = np.eye(6, 4)  # six tuning "messages"; the query below is nearest to the 
 def test_the_crisis_vote_without_a_crisis_word_needs_the_higher_threshold():
     far = ["crisis"] * 6  # no benign neighbours: the look-alike check stays out of it
     query = np.array([1.0, 0, 0, 0])
-    text = "what floor is high enough"  # no word of the crisis vocabulary
+    text = "how tall is the parking deck downtown"  # no word of the crisis vocabulary, no rule
     assert safety.classify(text, query, _model([0.8, 0.1, 0.1], UNIT, far)) == "crisis"
     assert safety.classify(text, query, _model([0.5, 0.1, 0.4], UNIT, far)) is None
     # With a crisis word the lower threshold is enough.
@@ -53,10 +53,10 @@ def test_mostly_benign_neighbours_set_the_models_votes_aside():
     benign = ["none", "none", "none", "none", "crisis", "crisis"]
     model = _model([0.9, 0.05, 0.05], UNIT, benign)
     assert model.benign_neighbours(query) == 4
-    assert safety.classify("this spreadsheet will be the death of me", query, model) is None
+    assert safety.classify("i cant take this much longer", query, model) is None
     mixed = _model([0.9, 0.05, 0.05], UNIT, ["none", "crisis", "none", "crisis", "none", "none"])
     assert mixed.benign_neighbours(query) == 3
-    assert safety.classify("this spreadsheet will be the death of me", query, mixed) == "crisis"
+    assert safety.classify("i cant take this much longer", query, mixed) == "crisis"
     # A crisis rule is not the model's vote: neighbours never set it aside.
     assert safety.classify("i want to kill myself", query, model) == "crisis"
     # Nor does the look-alike check touch a dosing rule.
@@ -99,3 +99,21 @@ def test_the_screen_is_cheap_next_to_one_query_embedding(embedder):
         embedder.embed_query(m)
     embed = (time.perf_counter() - t0) / 20
     assert screen < embed / 4, (screen, embed)
+
+
+def test_next_to_work_game_or_sports_words_the_crisis_vote_needs_0_9():
+    query = np.array([1.0, 0, 0, 0])
+
+    def hand(p_crisis: float) -> SafetyModel:
+        rest = (1 - p_crisis) / 2
+        return SafetyModel(np.zeros((3, 4)), np.zeros((3, SLOTS)), np.log(np.array([p_crisis, rest, rest])),
+                           {"crisis": 0.3, "crisis_alone": 0.7, "crisis_work": 0.9, "dosing": 0.7},
+                           UNIT, np.array([0] * 6))
+
+    text = "my character keeps dying on the final boss"  # a crisis word, and game words
+    assert safety.classify(text, query, hand(0.8)) is None
+    assert safety.classify(text, query, hand(0.95)) == "crisis"
+    assert safety.classify("how tall is the parking deck downtown", query, hand(0.8)) == "crisis"
+    # A figure of speech never carries the model's vote, however sure it is; rules still count.
+    assert safety.classify("i could kill for a coffee right now", query, hand(0.99)) is None
+    assert safety.classify("i could kill for a coffee, i want to kill myself", query, hand(0.99)) == "crisis"
