@@ -21,10 +21,10 @@ _DEFINITION = re.compile(
 _DEFINE_QUESTION = re.compile(
     r"\bwhat(?:'s| is| are| does| do)\b(?:(?!\b(?:find|found|say|show|happen)\b).)*"
     r"(?:\bmean\b|\?\s*$)|\bdifference between\b|\bdefin", re.IGNORECASE)
-# A yes/no question about paying for or covering the treatment ("Does Medicaid cover it?"): it
-# takes for granted that there is something to cover, so the correction answers it.
-_COVERAGE = re.compile(r"\b(?:cover|covers|covered|coverage|reimburse\w*|pay for|pays for)\b",
-                       re.IGNORECASE)
+# A yes/no question about paying for or covering the treatment ("Does Medicaid cover it?"), or
+# about its approval ("Is it FDA approved yet?"): the dated "not approved" correction answers it.
+_COVERAGE = re.compile(r"\b(?:cover|covers|covered|coverage|reimburse\w*|pay for|pays for|"
+                       r"approved|approval)\b", re.IGNORECASE)
 
 
 # A date that says when the text was checked, not when something happened ("As of December
@@ -58,5 +58,6 @@ def asks_definition(question: str) -> bool:
 
 
 def asks_coverage(question: str) -> bool:
-    """Does the question ask whether someone covers or pays for the treatment?"""
+    """Does the question ask whether someone covers or pays for the treatment, or whether it is
+    approved?"""
     return bool(_COVERAGE.search(question))

@@ -156,3 +156,12 @@ def test_users_words_for_the_documents_words_and_status_dates():
     assert compose.carries(compose.Focus(kind="when"), "On 9 August 2024, the FDA declined.")
     assert not compose.carries(compose.Focus(kind="when"), status)
     assert sent.question_kind("what happend in the mapp2 trail?") == "finding"
+
+
+def test_an_approval_question_leads_with_the_dated_status_not_a_definition(assistant):
+    """On the bundled knowledge base: "Is it FDA approved yet?" once led with "A New Drug
+    Application (NDA) asks the FDA for approval."; the dated decline answers it."""
+    assert lead_rules.asks_coverage("Is it FDA approved yet?")
+    answer = assistant.ask("Is it FDA approved yet?")
+    lead = answer_text.lead(answer.answer)
+    assert "9 August 2024" in lead and "declin" in lead, lead
