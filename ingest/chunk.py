@@ -18,7 +18,7 @@ from collections.abc import Callable
 from kb.records import Chunk, Document
 from kb.sentence_split import sentence_spans
 
-CHUNKER_VERSION = "sections-sentences-v4"
+CHUNKER_VERSION = "sections-sentences-v5"
 MODEL_LIMIT = 256  # word pieces, [CLS] and [SEP] included
 TARGET_TOKENS = 180  # passages this size give precise citations and stay well inside the limit
 OVERLAP_TOKENS = 30

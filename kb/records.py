@@ -120,6 +120,7 @@ class Citation:
     evidence_type: str
     as_of: str
     origin: str = "curated"
+    attributed: str = "sentence"  # whose source the reference line is: sentence, passage, document
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -60,6 +60,23 @@ def test_a_capital_initial_does_not_end_a_sentence():
         "On 22 May 1986, judge Francis L. Young ruled.", "Then the DEA appealed."]
 
 
+def test_a_hard_wrapped_paragraph_keeps_its_sentences_whole():
+    """An editor's line wrap is not a sentence end; a list item, heading or short title line is."""
+    text = ("In the trial, 14 of 20 participants improved on the main scale. The trial\n"
+            "was small, so its percentages are imprecise estimates, and the authors said the\n"
+            "FDA would want a larger study.\n"
+            "Short title line\n"
+            "- A list item that wraps onto the\n"
+            "  next line. A second sentence.\n"
+            "- Another item.")
+    assert [" ".join(text[s:e].split()) for s, e in sentence_spans(text)] == [
+        "In the trial, 14 of 20 participants improved on the main scale.",
+        "The trial was small, so its percentages are imprecise estimates, and the authors said "
+        "the FDA would want a larger study.",
+        "Short title line", "A list item that wraps onto the next line.", "A second sentence.",
+        "Another item."]
+
+
 def test_sections_follow_heading_paths():
     text = "## Results\nA.\n### Safety\nB.\n## Limits\nC."
     assert [s for s, _, _ in split_sections(text)] == ["Results", "Results > Safety", "Limits"]
