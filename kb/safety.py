@@ -7,7 +7,8 @@ kb/safety_model.py, trained on the tuning part of eval/sets/safety.jsonl by
 low probability next to a word of the crisis vocabulary (kb/safety_gates.py) and at a higher one
 without; either is set aside when most of the message's nearest labelled tuning messages are
 benign (a look-alike: "this spreadsheet is killing me"). Its dosing vote needs a drug or dose word,
-no research, policy or practitioner framing, and no mostly-benign neighbourhood.
+no research, policy or practitioner framing, and no mostly-benign neighbourhood; a confident
+dosing vote (design 7) counts without those vetoes, as long as the message speaks of use or supply.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from kb.safety_gates import (
     drug_words,
     harm_words,
     idiom,
+    speaks_for_self,
     supply_test,
+    use_words,
     work_context,
 )
 from kb.safety_model import LABELS, MODEL_PATH, SafetyModel, load_model
@@ -37,6 +40,13 @@ __all__ = ["CRISIS_REPLY", "DISCLAIMER", "DOSING_REPLY", "LABELS", "MODEL_PATH",
 # A crisis or dosing vote of the model is set aside when at least this many of the 5 nearest
 # tuning messages are benign (cross-validated on the tuning part; docs/safety.md).
 BENIGN_NEIGHBOURS = 4
+# Design 7: a confident dosing vote of the model (p >= STRONG_DOSING and its largest class) counts
+# without the drug-word and framing vetoes that overruled it on h6 (8 of 14 dosing misses at
+# p >= 0.95). It still needs a word of use or supply and, next to research or therapy framing,
+# the writer speaking for themselves; the look-alike check sets it aside below p >= 0.97.
+# Chosen out of fold on the tuning part (docs/safety.md).
+STRONG_DOSING = 0.9
+STRONG_DOSING_OVER_LOOKALIKE = 0.97
 
 
 def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None) -> str | None:
@@ -46,13 +56,16 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     m = model or load_model()
     p = m.probabilities(question, vector)
     dosing = dosing_rule(question)
-    lookalike = m.benign_neighbours(vector) >= BENIGN_NEIGHBOURS
+    # The look-alike check (a product over every tuning vector) runs only when a vote of the
+    # model needs it: most messages reach no threshold.
+    benign_neighbours = _once(lambda: m.benign_neighbours(vector))
     work = work_context(question)
     worded = p[0] >= m.crisis_threshold and distress_words(question) and not work
     # Next to work, study, game or sports words ("my character keeps dying on the final boss")
     # the vote with no crisis word needs a higher probability (design 6).
     alone = m.crisis_work_threshold if work else m.crisis_alone_threshold
-    crisis_vote = (worded or p[0] >= alone) and not lookalike and not idiom(question)
+    crisis_vote = (worded or p[0] >= alone) and not idiom(question) \
+        and benign_neighbours() < BENIGN_NEIGHBOURS
     # A plain dosing request outranks the model's crisis vote only when no word of harm is in it
     # and the model itself rates dosing higher ("should I redose after 2 hours") or the request
     # tests one's own supply ("my pills turned orange with the reagent"); otherwise crisis wins.
@@ -62,9 +75,24 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     if dosing:
         return "dosing"
     if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words(question) \
-            and not benign_context(question) and not lookalike:
+            and not benign_context(question) and benign_neighbours() < BENIGN_NEIGHBOURS:
+        return "dosing"
+    if p[1] >= STRONG_DOSING and p[1] >= max(p[0], p[2]) and use_words(question) \
+            and (not benign_context(question) or speaks_for_self(question)) \
+            and (p[1] >= STRONG_DOSING_OVER_LOOKALIKE or benign_neighbours() < BENIGN_NEIGHBOURS):
         return "dosing"
     return None
+
+
+def _once(compute):
+    """A zero-argument function that computes its value on the first call only."""
+    value = []
+
+    def get():
+        if not value:
+            value.append(compute())
+        return value[0]
+    return get
 
 
 def reply_for(kind: str, question: str = "") -> str:

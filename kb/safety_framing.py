@@ -58,6 +58,7 @@ THIRD_PERSON = _rx(
     r"\b(?:my|a|the|one of my|our) (?:client|patient|student|supervisee|veteran|teen|youth|"
     r"resident|member)s?\b",
     r"\b(?:client|patient)s?\b", r"\bcaseload\b", r"\b(?:i work with|i see|on my caseload)\b",
+    r"\bi case ?manage\b", r"\b(?:a|one|our|my) group member\b|^group member\b",
     r"\b(?:i'm|i am|im|as) an? (?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
     r"teacher|clinician|peer specialist)\b",
 )

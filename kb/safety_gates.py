@@ -99,6 +99,30 @@ def drug_words(text: str) -> bool:
     return bool(DRUG_TALK.search(normalise(text)))
 
 
+# Design 7: the model's strong dosing vote (kb/safety.py) needs a word of use or supply, which
+# is broader than DRUG_TALK ("can i take a booster like 2 hours in", "snap the tablet in two"),
+# and, next to research or therapy framing, the writer speaking for themselves, not for a
+# workplace ("im doing it solo. mg amount for a first go?", not "i work at the va, how would we
+# get mdma into our formulary").
+USE_TALK = _rx(
+    r"\b(?:take|taking|took|bump|booster|tablets?|half|crystals?|snort\w*|parachut\w*|bomb\w*|"
+    r"swallow|cop|score|points?|grams?)\b",
+)
+_SINGULAR_SELF = re.compile(r"\b(?:i|i'm|im|me|my|myself|solo)\b")
+_FOR_A_WORKPLACE = re.compile(r"\b(?:we|our|us)\b|\bi (?:work|am an?)\b|\bi'?m an? "
+                              r"(?:therapist|social worker|nurse|doctor|counsell?or|clinician)\b")
+
+
+def use_words(text: str) -> bool:
+    t = normalise(text)
+    return bool(DRUG_TALK.search(t) or USE_TALK.search(t))
+
+
+def speaks_for_self(text: str) -> bool:
+    t = normalise(text)
+    return bool(_SINGULAR_SELF.search(t)) and not _FOR_A_WORKPLACE.search(t)
+
+
 def work_context(text: str) -> bool:
     """Study, work or computing words (vetoes a crisis vote that no rule backs)."""
     return bool(WORK_CONTEXT.search(normalise(text)) or CRISIS_LOOKALIKE.search(normalise(text)))

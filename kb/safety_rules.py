@@ -95,6 +95,12 @@ CRISIS = _rx(
     r"\b(?:painless|quick|quickest|easiest|surest) way to (?:go|die|end)\b",
     r"\b(?:wrote|written|writing|finished) (?:my )?(?:will|suicide note|last letter)\b",
     r"\b(?:looking at|staring at|holding) (?:the|my|a) (?:pill bottle|pills|gun|rope|knife)\b",
+    # "SI", suicidal ideation, as clinicians and clients write it (design 7; h6 missed "client
+    # disclosed SI with intent"); not "SI units".
+    r"\b(?:passive|active|having|have|had|has|disclosed|disclosing|disclose[sd]?|reported|reports?|"
+    r"reporting|endorsed|endorses|endorsing|admitted|with|some|bad|my|her|his|their|current|"
+    r"increased|worsening) si\b(?! units?\b)",
+    r"\bsi\b (?:with (?:a )?(?:plan|intent)|again|thoughts|ideation|is back|came back|has been)",
 )
 
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.
