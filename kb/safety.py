@@ -13,6 +13,8 @@ dosing vote (design 7) counts without those vetoes, as long as the message speak
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from kb.safety_gates import (
@@ -58,7 +60,7 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     dosing = dosing_rule(question)
     # The look-alike check (a product over every tuning vector) runs only when a vote of the
     # model needs it: most messages reach no threshold.
-    benign_neighbours = _once(lambda: m.benign_neighbours(vector))
+    benign_neighbours = functools.cache(lambda: m.benign_neighbours(vector))
     work = work_context(question)
     worded = p[0] >= m.crisis_threshold and distress_words(question) and not work
     # Next to work, study, game or sports words ("my character keeps dying on the final boss")
@@ -82,17 +84,6 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
             and (p[1] >= STRONG_DOSING_OVER_LOOKALIKE or benign_neighbours() < BENIGN_NEIGHBOURS):
         return "dosing"
     return None
-
-
-def _once(compute):
-    """A zero-argument function that computes its value on the first call only."""
-    value = []
-
-    def get():
-        if not value:
-            value.append(compute())
-        return value[0]
-    return get
 
 
 def reply_for(kind: str, question: str = "") -> str:
