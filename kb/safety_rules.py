@@ -101,6 +101,17 @@ CRISIS = _rx(
     r"reporting|endorsed|endorses|endorsing|admitted|with|some|bad|my|her|his|their|current|"
     r"increased|worsening) si\b(?! units?\b)",
     r"\bsi\b (?:with (?:a )?(?:plan|intent)|again|thoughts|ideation|is back|came back|has been)",
+    # Design 8 (h7 missed these): "sh", self-harm, as people who self-harm write it; fresh cuts
+    # shown or seen; ending it as a threat said of someone ("he's going to end it") or tied to a
+    # condition ("if the trial rejects him he's going to end it"), not a conversational closer.
+    r"\b(?:relaps\w*|urges? to|back to|started|doing|did)\b[^.?!]{0,10}\b(?:sh|self[- ]?harm\w*|"
+    r"cutting)\b(?! (?:research|rates?|statistics|data|prevention|stud\w+|policy))",
+    r"\b(?:fresh|new|deep|deeper|bleeding)\b[^.?!]{0,12}\b(?:cuts|cut marks|burns)\b[^.?!]{0,25}"
+    r"\b(?:arms?|wrists?|legs?|thighs?|skin|stomach)\b",
+    r"\b(?:he|she|they)(?:'s|'re| is| are)? (?:going to|gonna|will|wants? to|plans? to|planning to|"
+    r"threaten\w* to) end it\b(?! (?:with|between))",
+    r"\bif\b[^.?!]{0,60}\b(?:going to|gonna|i'?ll|he'?ll|she'?ll|they'?ll) end it\b"
+    r"(?! (?:with|between))",
 )
 
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.
@@ -116,7 +127,8 @@ MAKE = _rx(
     r"(?!\s*(?:-|\s)?(?:assisted|therapy|treatment|trials?|research|stud\w+|sessions?|available|"
     r"accessible|affordable|legal|a |an |the |more |less |cheaper|schedule|covered))",
     rf"\bsynthes[ie]s\w*\b[^.?!]{{0,30}}{_DRUG}|{_DRUG}[^.?!]{{0,20}}\bsynthes\w*",
-    r"\bprecursors?\b|\bsafrole\b|\bsassafras\b|\bpmk\b|\breductive amination\b|\bhome lab\b",
+    r"\bprecursors?\b|\b(?:iso)?safrole\b|\bsassafras\b|\bpmk\b|\bhelional\b|\bpiperonal\b|"
+    r"\bmdp-?2-?p\b|\breductive amination\b|\bhome lab\b",
     rf"\bhow (?:is|are|do you|to) {_DRUG} (?:made|cooked|synthesi[sz]ed)\b",
     r"\bchemicals\b[^.?!]{0,25}\bmake\b|\bpress my own\b|\bmake ecstasy pills\b",
 )
@@ -213,6 +225,13 @@ PERSONAL_USE = _rx(
     r"\b(?:is|would|will) (?:rolling|dropping|taking molly)\b[^.?!]{0,25}\b(?:ok|okay|safe|fine|bad)\b",
     r"\b(?:is it|would it be) (?:ok|okay|safe|fine|bad) to\b[^.?!]{0,30}\b(?:while|when) (?:rolling|"
     r"i roll|i'?m rolling)\b",
+    # Design 8: an amount with no drug word, for the writer ("would 80mg be enough for me",
+    # "i took 150 an hour ago, can i take 100 more").
+    r"(?:\d ?|\b)(?:mg|milligrams?)\b[^.?!]{0,30}\b(?:enough|too much|overdoing|safe|right|ok|"
+    r"okay)\b"
+    r"[^.?!]{0,25}\bfor me\b",
+    r"\b(?:took|taken|dropped|had)\s+(?:\d+ ?(?:mg)?|a (?:cap|pill|tab|point|bean|roll)|one|two|"
+    r"half)\b[^.?!]{0,40}\b(?:can|should|could) i (?:take|drop|have|do|pop)\b",
     rf"\b(?:best|good) {_DRUG} for\b|\b(?:take|try|do|on) {_DRUG} (?:at|for) (?:a |the )?"
     r"(?:rave|party|festival|club|edc)\b",
 )
