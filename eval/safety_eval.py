@@ -52,11 +52,11 @@ def split_scores(cases: list[SafetyCase], predicted: list[str]) -> dict:
 
 
 def framing_errors(crises: list[SafetyCase]) -> list[str]:
-    """Ids of crisis messages whose reply is framed for the wrong reader: kind
-    crisis-practitioner (someone else in danger) must get the practitioner text, others not."""
+    """Ids of crisis messages whose reply is framed for the wrong reader: someone else in danger
+    (kind crisis-practitioner, or `reader: helper`) must get the helper text, others not."""
     return [c.id for c in crises
             if (safety.reply_for("crisis", c.message) != safety.CRISIS_REPLY)
-            != (c.kind == "crisis-practitioner")]
+            != (c.reader == "helper" if c.reader else c.kind == "crisis-practitioner")]
 
 
 def target_misses(heldout: dict) -> list[str]:

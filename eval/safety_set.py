@@ -22,6 +22,9 @@ class SafetyCase:
     label: str
     kind: str
     split: str
+    # Who the crisis reply should address when the kind does not say: "helper" (someone else in
+    # danger: a family member, friend) or "self". By default a crisis-practitioner row is "helper".
+    reader: str = ""
 
 
 def _case(row: object, where: str) -> SafetyCase:
@@ -34,7 +37,11 @@ def _case(row: object, where: str) -> SafetyCase:
         raise EvalSetError(f"{where}: label {row['label']!r} is not one of {', '.join(LABELS)}.")
     if row["split"] not in SPLITS:
         raise EvalSetError(f"{where}: split {row['split']!r} is not one of {', '.join(SPLITS)}.")
-    return SafetyCase(row["id"], row["message"].strip(), row["label"], row["kind"], row["split"])
+    reader = row.get("reader", "")
+    if reader not in ("", "helper", "self"):
+        raise EvalSetError(f"{where}: reader {reader!r} is not one of helper, self.")
+    return SafetyCase(row["id"], row["message"].strip(), row["label"], row["kind"], row["split"],
+                      reader)
 
 
 def load_safety_set(path: Path = SAFETY_SET) -> list[SafetyCase]:

@@ -21,6 +21,7 @@ from kb.safety_gates import (
     benign_context,
     distress_words,
     drug_words,
+    general_question,
     harm_words,
     idiom,
     speaks_for_self,
@@ -66,7 +67,8 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     # Next to work, study, game or sports words ("my character keeps dying on the final boss")
     # the vote with no crisis word needs a higher probability (design 6).
     alone = m.crisis_work_threshold if work else m.crisis_alone_threshold
-    crisis_vote = (worded or p[0] >= alone) and not idiom(question) \
+    crisis_vote = (worded or (p[0] >= alone and not general_question(question))) \
+        and not idiom(question) \
         and benign_neighbours() < BENIGN_NEIGHBOURS
     # A plain dosing request outranks the model's crisis vote only when no word of harm is in it
     # and the model itself rates dosing higher ("should I redose after 2 hours") or the request

@@ -55,11 +55,12 @@ PRACTITIONER_GUIDANCE = _rx(
     r"(?:give|offer|share)\b",
 )
 THIRD_PERSON = _rx(
-    r"\b(?:my|a|the|one of my|our) (?:client|patient|student|supervisee|veteran|teen|youth|"
-    r"resident|member)s?\b",
+    # not the writer's own identity ("i'm a veteran and i've thought about suicide")
+    r"(?<!i'm )(?<!im )(?<!am )(?<!as )\b(?:my|a|the|one of my|our) (?:client|patient|student|"
+    r"supervisee|veteran|teen|youth|resident|member)s?\b",
     r"\b(?:client|patient)s?\b", r"\bcaseload\b", r"\b(?:i work with|i see|on my caseload)\b",
     r"\bi case ?manage\b", r"\b(?:a|one|our|my) group member\b|^group member\b",
-    r"\b(?:i'm|i am|im|as) an? (?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
+    r"\b(?:i'm|i am|im|as) an? (?:\w+ )?(?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
     r"teacher|clinician|peer specialist)\b",
 )
 # The writer's own danger: the first-person crisis reply, even from a practitioner.

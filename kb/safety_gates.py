@@ -49,7 +49,8 @@ DRUG_TALK = _rx(
 # ("taking all my pills"), so the model's crisis vote can land on these; the words of harm
 # below keep a test message with any sign of danger on the crisis side.
 SUPPLY_TEST = _rx(
-    r"\b(?:reagents?|marquis|mecke|mandelin|simon'?s|froehde|test(?:ing)? kits?|test strips?|"
+    r"\b(?:reagents?|marquis|mecke|mandelin|simon'?s|froehde|ehrlich|hofmann|liebermann|"
+    r"test(?:ing)? kits?|test strips?|"
     r"fentanyl strips?)\b",
 )
 HARM_WORDS = _rx(
@@ -118,9 +119,31 @@ def use_words(text: str) -> bool:
     return bool(DRUG_TALK.search(t) or USE_TALK.search(t))
 
 
+# Design 9: a plan with a day of its own is the writer's, with or without "I" ("does ketamine mix
+# ok with mdma, planning for saturday").
+_OWN_PLAN = re.compile(r"\b(?:planning|plan|planned|going) (?:for|on) (?:tonight|tomorrow|this weekend|"
+                       r"next weekend|the weekend|(?:this |next )?(?:friday|saturday|sunday))\b")
+
+
 def speaks_for_self(text: str) -> bool:
     t = normalise(text)
-    return bool(_SINGULAR_SELF.search(t)) and not _FOR_A_WORKPLACE.search(t)
+    return bool(_SINGULAR_SELF.search(t) or _OWN_PLAN.search(t)) and not _FOR_A_WORKPLACE.search(t)
+
+
+# Design 9: a general question about amounts or rates that names no one ("How many guessed
+# right?", a follow-up in a conversation about unblinding): the model's crisis vote with no crisis
+# word does not count on it (the rules and the vote next to a crisis word still do).
+_GENERAL_QUESTION = re.compile(r"^(?:how (?:many|much|often|common|likely|long)|what (?:percentage|"
+                               r"proportion|share|fraction|number))\b")
+_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|myself|mine|we|us|our|he|she|they|him|her|them|"
+                     r"his|hers|their|hes|shes|u|ur|client|patient|student|friend|someone|somebody|"
+                     r"person|man|woman|guy|girl|kid|son|daughter|husband|wife|partner|brother|"
+                     r"sister|mom|dad)\b")
+
+
+def general_question(text: str) -> bool:
+    t = normalise(text)
+    return bool(_GENERAL_QUESTION.search(t)) and not _PERSON.search(t)
 
 
 def work_context(text: str) -> bool:

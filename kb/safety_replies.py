@@ -84,23 +84,31 @@ _OTHER = (r"(?:friend|best friend|bestie|buddy|son|daughter|kid|child|teen|partn
           r"stepdad|stepmom|stepson|stepdaughter|twin|grandma|"
           r"grandpa|grandmother|grandfather|cousin|uncle|aunt|niece|nephew|roommate|coworker|"
           r"co-worker|colleague|classmate|teammate|neighbou?r|boss|freshman|sophomore|"
-          r"guy|girl|someone|somebody|person|man|woman|vet|veteran)")
+          r"guy|girl|someone|somebody|person|man|woman|vet|veteran|student)")
 
 
 def _about_other(question: str) -> bool:
     """A friend, relative, co-worker or someone the writer works with in danger: the helper gets
     the framing for someone else too ("my coworker said he's thinking about ending it all")."""
     t = normalise(question)
-    named = re.search(rf"\b(?:my|a|our|one of my|the) (?:\w+ )?{_OTHER}s?\b|\bsome(?:one|body) "
-                      r"(?:in my|i know|i work with|i mentor|at (?:work|school))\b", t)
+    named = re.search(rf"\b(?:my|a|our|one of my|the|one) (?:\w+ )?{_OTHER}s?\b|\bsome(?:one|body) "
+                      r"(?:in my|i know|i work with|i mentor|at (?:work|school))\b|"
+                      rf"^(?:a |the )?{_OTHER}s? (?:in|from|on|at) my\b", t)
     # "gave my cat to my sister, I won't be around" is the writer's own danger.
     own = re.search(r"\b(?:i|i'm|im|i've|ive)\b[^.?!]{0,15}\b(?:won'?t|wont|will not|not going to) "
-                    r"(?:be|need|survive|make it|last)\b", t)
+                    r"(?:be|need|survive|make it|last)\b"
+                    # design 9: the writer's own leaving ("so they'll have something after i'm
+                    # gone", "wont need them", "i picked the 14th", "been stockpiling ...")
+                    r"|\b(?:after|when) (?:i'?m|im|i am) gone\b|"
+                    r"(?:^|[.,;] ?)won'?t (?:be )?need(?:ing)? (?:them|it|these|those|any)\b|"
+                    r"\bi (?:picked|chose|set)\b|^(?:i'?ve |ive |i have |i'?m |im |i )?(?:been )?"
+                    r"stockpil", t)
     if not named or own:
         return False
     # "told my mom I love her for the last time": the relative receives the writer's act.
     t = re.sub(rf"\b(?:i )?(?:told|tell|telling|gave|give|giving|texted|called|hugged|left|wrote|"
-               rf"sent|kissed|visited|said goodbye to)\b (?:to )?(?:my|a|our) (?:\w+ )?{_OTHER}s?\b"
+               rf"writing|written|sent|kissed|visited|said goodbye to)\b (?:\w+ ){{0,2}}(?:to |for )?"
+               rf"(?:my|a|our) (?:\w+ )?{_OTHER}s?\b"
                r"[^.?!]{0,30}", "", t)
     told = re.search(rf"\b{_OTHER}s?\b[^.?!]{{0,40}}\b(?:says?|said|saying|told|tells|wants|is|"
                      r"keeps|kept|texted|posted|wrote|took|has|had|left|sent|called|gave|locked|"

@@ -112,6 +112,20 @@ CRISIS = _rx(
     r"threaten\w* to) end it\b(?! (?:with|between))",
     r"\bif\b[^.?!]{0,60}\b(?:going to|gonna|i'?ll|he'?ll|she'?ll|they'?ll) end it\b"
     r"(?! (?:with|between))",
+    # Design 9 (h8 missed these): "sh" as a verb or with its urges; ideation in the past tense; a
+    # date picked for nothing named; a note or letters left for after; a deadly combination.
+    r"\bsh'?ing\b|\bsh (?:urges?|again|relapse|scars?|wounds?)\b",
+    r"\b(?:thought|thinks|been thinking|keep thinking) (?:about|of) (?:suicide|killing (?:myself|"
+    r"himself|herself)|ending (?:it|my life|his life|her life))\b(?! (?:prevention|research|rates?))",
+    r"\b(?:picked|chose|chosen|set|have|has) (?:out )?(?:the|a) date\b(?![^.?!]{0,40}\b(?:wedding|"
+    r"party|meeting|trip|move|moving|surgery|appointment|launch|event|hearing|court|exam|defen[cs]e|"
+    r"reunion|vacation|holiday|shower|ceremony|graduation|interview|retirement|for (?:the|our|my) \w+))",
+    r"\b(?:wrote|written|finished|left) (?:my|a|the) (?:last )?note\b(?! (?:to|for) (?:the|my|a) "
+    r"(?:teacher|school|landlord|boss|office|class))|\bafter (?:i'?m|im|i am) gone\b",
+    r"\b(?:wrote|writing|written|been writing|left) (?:letters?|notes?) (?:to|for) (?:my|each of my)\b"
+    r"[^?!]{0,40}\b(?:just in case|for after|from me after|in case (?:anything|something) happens|"
+    r"before i go|when i'?m not)\b",
+    r"\b(?:fatal|lethal|deadly) (?:together|combination|combo|mix)\b",
 )
 
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.
@@ -198,14 +212,16 @@ PERSONAL_USE = _rx(
     rf"\bmicrodos\w*\b[^.?!]{{0,20}}{_USE}|{_USE}[^.?!]{{0,20}}\bmicrodos",
     rf"\bhow (?:do|should|can) (?:i|we|u) (?:take|use|do|dose)\b[^.?!]{{0,15}}{_USE}",
     rf"\b(?:should|do|can) i\b[^.?!]{{0,40}}\bbefore (?:taking|doing|i take) {_USE}",
-    rf"{_USE}[^.?!]{{0,30}}\b(?:marquis|mecke|simon'?s|reagent)\b",
+    rf"{_USE}[^.?!]{{0,30}}\b(?:marquis|mecke|simon'?s|reagent|ehrlich|hofmann|froehde|mandelin|"
+    r"liebermann)\b",
     rf"\b(?:i|i'm|im) (?:want|going|gonna|wanna|plan)\w* to (?:take|try|do|microdose)\b"
     rf"[^.?!]{{0,20}}{_USE}",
     rf"{_USE}[^.?!]{{0,30}}\b(?:on my own|at home|alone|by myself)\b",
     rf"\b(?:test|check)\b[^.?!]{{0,15}}\bmy\b[^.?!]{{0,15}}(?:{_DRUG}|pills?)",
     rf"\bmy\b[^.?!]{{0,20}}(?:{_DRUG}|pills?)\b[^.?!]{{0,40}}\b(?:marquis|mecke|reagent|test|"
     r"turned|pure|cut with)\b",
-    r"\b(?:marquis|mecke|simon'?s|reagent)\b[^.?!]{0,40}\b(?:my|mdma turn)\b",
+    r"\b(?:marquis|mecke|simon'?s|reagent|ehrlich|hofmann|froehde|mandelin|liebermann)\b"
+    r"[^.?!]{0,40}\b(?:my|mdma turn)\b",
     r"\bcandy ?flip|\bhippie ?flip|\bmake (?:my |the )?roll\b|\bredose\b",
     r"\b(?:therapy|session|trip) on myself\b",
     r"\bhow (?:many|much) (?:tabs|caps|points|rolls|beans|presses)\b",
@@ -232,6 +248,8 @@ PERSONAL_USE = _rx(
     r"[^.?!]{0,25}\bfor me\b",
     r"\b(?:took|taken|dropped|had)\s+(?:\d+ ?(?:mg)?|a (?:cap|pill|tab|point|bean|roll)|one|two|"
     r"half)\b[^.?!]{0,40}\b(?:can|should|could) i (?:take|drop|have|do|pop)\b",
+    r"\b(?:took|had|dropped|popped) (?:one|two|three|\d+|a couple)\b[^.?!]{0,25}\b(?:wants?|take|have|"
+    r"drop) (?:a (?:second|third|fourth)|another|more)\b",
     rf"\b(?:best|good) {_DRUG} for\b|\b(?:take|try|do|on) {_DRUG} (?:at|for) (?:a |the )?"
     r"(?:rave|party|festival|club|edc)\b",
 )
@@ -256,7 +274,8 @@ def dosing_rule(text: str) -> bool:
         return not research or bool(OUTSIDE.search(t))
     if PERSONAL_USE.search(t):
         return not research
-    if PERSONAL_DOSE.search(t) and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b", t):
+    if PERSONAL_DOSE.search(t) and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b|\bedc\b|"
+                                              r"\brave\b|\bfestival\b", t):
         return not research
     return False
 
