@@ -12,6 +12,7 @@ from kb.config import Settings
 from kb.conversation import anchor_question, carried_subject, is_follow_up
 from kb.errors import KBError
 from kb.focus import idf_of, question_focus
+from kb.places import PlaceTable
 from kb.records import Answer, Hit
 from kb.retrieve import Filters, Retriever
 from kb.sections import section_hits
@@ -35,6 +36,7 @@ class _KBView:
     by_doc: dict
     texts: dict  # chunk_id -> stored text, what citations are verified against
     idf: dict  # word stem -> inverse document frequency over chunks
+    places: PlaceTable  # the countries and US states the documents name
 
 
 class Assistant:
@@ -78,7 +80,8 @@ class Assistant:
                 by_doc.setdefault(c.doc_id, []).append(c)
             view = _KBView(version, SubjectTable.from_chunks(chunks),
                            answerability.vocabulary(c.embed_text() for c in chunks), by_doc,
-                           {c.chunk_id: c.text for c in chunks}, idf_of(chunks))
+                           {c.chunk_id: c.text for c in chunks}, idf_of(chunks),
+                           PlaceTable.from_texts(c.text for c in chunks))
             self._view = view
         return view
 
@@ -145,7 +148,8 @@ class Assistant:
         extra = self._subject_sections(query, query_vec, hits, subjects, filters, mode)
         focus = question_focus(question, turns, follow_up, subjects,
                                mentions=kbv.subjects.mentioned if subjects else None,
-                               strict=bool(named or carried), idf=kbv.idf)
+                               strict=bool(named or carried), idf=kbv.idf,
+                               places_in=kbv.places.places_in)
         text, citations, notice, mode_used = "", [], "", "extractive"
         if self.chat_model is not None:
             from kb.llm import llm_answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -22,12 +23,17 @@ W_SECTION = 0.1  # its section is the kind the question asks for ("Results" for 
 W_SUBJECT = 0.08  # it is about the subject the question names (its document or an alias)
 W_OFF_SUBJECT = 0.08  # it is from another document and does not name the subject
 W_OTHER_SUBJECT = 0.25  # it names another study than the one asked about
+W_PLACE = 0.08  # it names the country or state asked about (+), or only another one (-)
 W_REUSE = 0.03  # per sentence already taken from the same passage (prefer distinct passages)
 W_LEAD_LEX = 0.2  # the lead: IDF-weighted share of the question's words it holds
 W_BODY_LEX = 0.05  # the same, smaller, for every sentence
 W_HEADLINE = 0.06  # a finding question: the study's primary outcome or effect size
 W_DISCLAIMER = 0.1  # a disclaimer about the text itself ("not guidance for anyone's use")
 W_DEFINITION = 0.1  # the lead: a definition, when the question did not ask what a term means
+# The lead: a sentence that cites its own publication inline ("... (Mitchell et al. 2023).") is
+# the one a practitioner can quote with its source, and its reference line credits that
+# publication (kb.answer.sources_for); preferred by this much (docs/answer-tuning.md).
+W_CITED_LEAD = 0.08
 # A finding question's lead is the study's primary outcome or effect size when one scores within
 # this much of the best sentence.
 HEADLINE_MARGIN = 0.05
@@ -73,6 +79,9 @@ class Focus:
     wants_definition: bool = True
     # a yes/no question about covering or paying for the treatment ("Does Medicaid cover it?")
     coverage: bool = False
+    # the countries and US states the question names (kb.places), and text -> the places it names
+    places: frozenset = frozenset()
+    places_in: object = None
 
 
 @dataclass
@@ -87,6 +96,7 @@ class Candidate:
     words: frozenset = field(default_factory=frozenset)
     back: bool = False
     overlap: float = 0.0  # IDF-weighted share of the question's stems the sentence holds
+    cited: bool = False  # it names one of its document's sources inline
 
 
 @lru_cache(maxsize=50_000)
@@ -108,6 +118,17 @@ def _subject_term(c_doc: str, text: str, focus: Focus) -> float:
     if any(d not in focus.subjects for d in named):
         return -W_OTHER_SUBJECT
     return -W_OFF_SUBJECT
+
+
+def _place_term(text: str, focus: Focus) -> float:
+    """A question naming a country or state: its sentences count more, sentences about another
+    place only less ("can doctors in switzerland use mdma" is not answered with Australia)."""
+    if not focus.places or focus.places_in is None:
+        return 0.0
+    named = focus.places_in(text)
+    if named & focus.places:
+        return W_PLACE
+    return -W_PLACE if named else 0.0
 
 
 def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Focus,
@@ -146,11 +167,12 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
             term = _subject_term(c.doc_id, text, focus)
             if focus.strict and term == -W_OTHER_SUBJECT:
                 continue  # about another study than the one named: never quoted for it
-            score += term
+            score += term + _place_term(text, focus)
             overlap = sent.overlap(focus.terms, text) if focus.terms else 0.0
             score += W_BODY_LEX * overlap
+            cited = any(src.cite and src.cite in text for src in c.sources)
             out.append(Candidate(hit, hi, si, text, vecs[si], score, key, sent.word_set(text),
-                                 sent.leans_back(text), overlap))
+                                 sent.leans_back(text), overlap, cited))
     return out
 
 
@@ -194,11 +216,26 @@ _STOP = frozenset("a an the of in on at to for and or but with by from as is are
                   "that this it its their they than then which who".split())
 
 
+_FULL_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
+                        r"October|November|December) \d{4}\b")
+_INLINE_CITE = re.compile(r"\(([^()]*\d{4}[a-z]?)\)")
+
+
+def _same_dated_fact(a: str, b: str) -> bool:
+    """Two sentences giving the same full date from the same inline source report one event
+    ("...declined the application in a complete response letter on 9 August 2024 (Phillips
+    Lytle 2024)" and "On 9 August 2024, the FDA issued a complete response letter...")."""
+    dates = set(_FULL_DATE.findall(a)) & set(_FULL_DATE.findall(b))
+    return bool(dates) and bool(set(_INLINE_CITE.findall(a)) & set(_INLINE_CITE.findall(b)))
+
+
 def _restates(c: Candidate, o: Candidate) -> bool:
     """One sentence says what the other does in other words: most of the shorter one's content
     words are in the other ("As of December 2026, there is no FDA-approved therapy for insurers
     to cover" after "There is no FDA-approved therapy for insurers to cover ..., because ..."),
     or many are and their stored vectors are close."""
+    if _same_dated_fact(c.text, o.text):
+        return True
     a, b = c.words - _STOP, o.words - _STOP
     if not a or not b:
         return False
@@ -215,7 +252,8 @@ def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candida
 
     def value(c: Candidate) -> float:
         defines = not focus.wants_definition and lead_rules.is_definition(c.text)
-        return c.score + W_LEAD_LEX * c.overlap - (W_DEFINITION if defines else 0.0)
+        return c.score + W_LEAD_LEX * c.overlap - (W_DEFINITION if defines else 0.0) \
+            + (W_CITED_LEAD if c.cited else 0.0)
 
     lead = max(standalone, key=value)
     if focus.presumes or (focus.coverage and focus.kind == "yesno"):

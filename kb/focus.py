@@ -21,15 +21,22 @@ ANCHOR_TERMS = 0.25  # a follow-up's words weigh this much more than the turn it
 
 
 def question_focus(question: str, turns: Sequence[str], follow_up: bool,
-                   subjects: tuple[str, ...], *, mentions, strict: bool, idf: dict) -> Focus:
+                   subjects: tuple[str, ...], *, mentions, strict: bool, idf: dict,
+                   places_in=None) -> Focus:
     """The Focus for one question; `turns` are the earlier questions, `subjects` the documents
-    it is about (named, carried or dominant), `idf` the knowledge base's stem weights."""
+    it is about (named, carried or dominant), `idf` the knowledge base's stem weights,
+    `places_in` text -> the knowledge base's places it names (a follow-up naming none keeps the
+    places of the turn it continues)."""
     anchor = anchor_question(turns) if follow_up else ""
+    places = frozenset()
+    if places_in is not None:
+        places = places_in(question) or (places_in(anchor) if anchor else frozenset())
     return Focus(kind=asked_kind(question, turns, follow_up), subjects=subjects,
                  mentions=mentions, strict=strict, terms=question_terms(question, idf, anchor),
                  about_access=bool(_ACCESS.search(question)), topic=question_topic(question),
                  counted=counted_noun(question), presumes=presumes_access(question),
-                 wants_definition=asks_definition(question), coverage=asks_coverage(question))
+                 wants_definition=asks_definition(question), coverage=asks_coverage(question),
+                 places=places, places_in=places_in if places else None)
 
 
 def asked_kind(question: str, turns: Sequence[str], follow_up: bool) -> str:

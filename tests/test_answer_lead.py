@@ -10,7 +10,7 @@ from eval import answer_text
 from kb import answerability, compose, lead_rules
 from kb import sentences as sent
 from kb.answer import extractive_answer
-from kb.records import Citation
+from kb.records import Citation, Source
 from kb.subject import SubjectTable
 from tests.test_compose import _check, _hit
 
@@ -165,3 +165,41 @@ def test_an_approval_question_leads_with_the_dated_status_not_a_definition(assis
     answer = assistant.ask("Is it FDA approved yet?")
     lead = answer_text.lead(answer.answer)
     assert "9 August 2024" in lead and "declin" in lead, lead
+
+
+def test_a_lead_that_cites_its_source_is_preferred_when_close():
+    """Of two sentences scoring close, the one naming its publication inline leads, so the reader
+    can quote it with its source (its reference line then credits that publication); a cited
+    sentence scoring far lower does not."""
+    vec = np.zeros(3)
+
+    def cand(text, score, cited):
+        return compose.Candidate(None, 0, 0, text, vec, score, (text, 0), cited=cited)
+
+    plain = cand("The trial was more diverse than the earlier ones.", 0.60, False)
+    close = cand("35 of 104 were a race other than White (Mitchell et al. 2023).", 0.55, True)
+    far = cand("35 of 104 were a race other than White (Mitchell et al. 2023).", 0.45, True)
+    assert compose.pick_lead([plain, close]) is close
+    assert compose.pick_lead([plain, far]) is plain
+
+
+def test_one_dated_event_from_one_source_is_said_once():
+    a = ("MDMA-assisted therapy is not FDA-approved: the FDA declined the application in a "
+         "complete response letter on 9 August 2024 (Phillips Lytle 2024).")
+    b = ("On 9 August 2024, the FDA issued a complete response letter declining approval and "
+         "asking for another phase 3 trial (Phillips Lytle 2024).")
+    c = "On 9 August 2024, the journal retracted three papers (Cannabis Law Report 2024)."
+    assert compose._same_dated_fact(a, b)
+    assert not compose._same_dated_fact(a, c)  # same day, another source and event
+
+
+def test_a_question_naming_a_place_is_answered_about_that_place(assistant):
+    """The places come from pycountry (countries, US states), limited to those the knowledge
+    base names; sentences naming the place asked about count more, others naming only another
+    place less."""
+    places = assistant._kb().places
+    assert {"Switzerland", "Australia", "Oregon"} <= set(places.names.values())
+    assert places.places_in("can doctors in switzerland use mdma") == {"Switzerland"}
+    # Without the place term this led with "MDMA-assisted therapy is not FDA-approved ..."
+    answer = assistant.ask("is mdma therapy legal in oregon")
+    assert "Oregon" in answer_text.lead(answer.answer), answer.answer
