@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-import re
 from functools import lru_cache
 
 import numpy as np
 
-from kb import lead_rules
+from kb import lead_rules, restatement
 from kb import sentences as sent
 from kb.records import Hit
 
@@ -46,8 +45,6 @@ LAMBDA = 0.95
 MAX_BODY, MIN_BODY, MAX_TOTAL = 4, 2, 5
 STOP_GAP = 0.3  # support stops once a sentence scores this far below the best
 SAME_POINT = 0.9  # cosine above which a sentence makes a point already made
-SUBSUMED = 0.75  # share of the shorter sentence's content words the longer one holds: a restatement
-RESTATE_SHARE, RESTATE_COS = 0.6, 0.75  # or this share, with sentence vectors this close
 FACT_KINDS = frozenset({"effect", "share", "cost", "when", "duration", "who", "count", "finding",
                         "funding", "why"})
 OWN_WEIGHT = 0.6  # a follow-up's own words against the joined query, in sentence relevance
@@ -209,38 +206,7 @@ def _predecessor(cands: Sequence[Candidate], c: Candidate) -> Candidate | None:
 
 def _fits(c: Candidate, chosen: Sequence[Candidate]) -> bool:
     return all(c.key != o.key and not sent.near_duplicate(c.words, o.words)
-               and not _restates(c, o) for o in chosen)
-
-
-_STOP = frozenset("a an the of in on at to for and or but with by from as is are was were be been "
-                  "that this it its their they than then which who".split())
-
-
-_FULL_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
-                        r"October|November|December) \d{4}\b")
-_INLINE_CITE = re.compile(r"\(([^()]*\d{4}[a-z]?)\)")
-
-
-def _same_dated_fact(a: str, b: str) -> bool:
-    """Two sentences giving the same full date from the same inline source report one event
-    ("...declined the application in a complete response letter on 9 August 2024 (Phillips
-    Lytle 2024)" and "On 9 August 2024, the FDA issued a complete response letter...")."""
-    dates = set(_FULL_DATE.findall(a)) & set(_FULL_DATE.findall(b))
-    return bool(dates) and bool(set(_INLINE_CITE.findall(a)) & set(_INLINE_CITE.findall(b)))
-
-
-def _restates(c: Candidate, o: Candidate) -> bool:
-    """One sentence says what the other does in other words: most of the shorter one's content
-    words are in the other ("As of December 2026, there is no FDA-approved therapy for insurers
-    to cover" after "There is no FDA-approved therapy for insurers to cover ..., because ..."),
-    or many are and their stored vectors are close."""
-    if _same_dated_fact(c.text, o.text):
-        return True
-    a, b = c.words - _STOP, o.words - _STOP
-    if not a or not b:
-        return False
-    share = len(a & b) / min(len(a), len(b))
-    return share >= SUBSUMED or (share >= RESTATE_SHARE and float(c.vec @ o.vec) >= RESTATE_COS)
+               and not restatement.restates(c, o) for o in chosen)
 
 
 def pick_lead(cands: Sequence[Candidate], focus: Focus | None = None) -> Candidate:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from eval import answer_text
-from kb import answerability, compose, lead_rules
+from kb import answerability, compose, lead_rules, restatement
 from kb import sentences as sent
 from kb.answer import extractive_answer
-from kb.records import Citation, Source
+from kb.records import Citation
 from kb.subject import SubjectTable
 from tests.test_compose import _check, _hit
 
@@ -115,10 +115,10 @@ def test_a_restatement_is_told_by_shared_words_and_close_vectors():
     b = cand("An FDA approval is not enough on its own: the DEA must then reschedule MDMA before "
              "doctors can prescribe it.", [0.8, 0.6])
     far = cand(b.text, [0.6, 0.8])
-    assert compose._restates(a, b)  # word share 0.6 or more and cosine 0.8
-    assert not compose._restates(a, far)  # the same words, vectors apart (cosine 0.6)
+    assert restatement.restates(a, b)  # word share 0.6 or more and cosine 0.8
+    assert not restatement.restates(a, far)  # the same words, vectors apart (cosine 0.6)
     other = cand("Doctors in Australia have prescribed MDMA for PTSD since July 2023.", [0.8, 0.6])
-    assert not compose._restates(a, other)
+    assert not restatement.restates(a, other)
 
 
 def test_the_eval_counts_a_restatement_but_not_two_different_results(embedder):
@@ -189,8 +189,8 @@ def test_one_dated_event_from_one_source_is_said_once():
     b = ("On 9 August 2024, the FDA issued a complete response letter declining approval and "
          "asking for another phase 3 trial (Phillips Lytle 2024).")
     c = "On 9 August 2024, the journal retracted three papers (Cannabis Law Report 2024)."
-    assert compose._same_dated_fact(a, b)
-    assert not compose._same_dated_fact(a, c)  # same day, another source and event
+    assert restatement.same_dated_fact(a, b)
+    assert not restatement.same_dated_fact(a, c)  # same day, another source and event
 
 
 def test_a_question_naming_a_place_is_answered_about_that_place(assistant):
