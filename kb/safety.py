@@ -20,7 +20,7 @@ import numpy as np
 from kb.safety_gates import (
     benign_context,
     distress_words,
-    drug_words,
+    drug_words_beyond_scene,
     general_question,
     harm_words,
     idiom,
@@ -45,8 +45,9 @@ __all__ = ["CRISIS_REPLY", "DISCLAIMER", "DOSING_REPLY", "LABELS", "MODEL_PATH",
 BENIGN_NEIGHBOURS = 4
 # Design 7: a confident dosing vote of the model (p >= STRONG_DOSING and its largest class) counts
 # without the drug-word and framing vetoes that overruled it on h6 (8 of 14 dosing misses at
-# p >= 0.95). It still needs a word of use or supply and, next to research or therapy framing,
-# the writer speaking for themselves; the look-alike check sets it aside below p >= 0.97.
+# p >= 0.95). It still needs a word of use or supply or (design 10) the writer speaking for
+# themselves ("is 0.2 enough for a first time"), and, next to research or therapy framing, the
+# writer speaking for themselves; the look-alike check sets it aside below p >= 0.97.
 # Chosen out of fold on the tuning part (docs/safety.md).
 STRONG_DOSING = 0.9
 STRONG_DOSING_OVER_LOOKALIKE = 0.97
@@ -78,10 +79,12 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
         return "crisis"
     if dosing:
         return "dosing"
-    if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words(question) \
+    # Design 10: words of the scene alone ("for a party") do not admit this vote.
+    if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words_beyond_scene(question) \
             and not benign_context(question) and benign_neighbours() < BENIGN_NEIGHBOURS:
         return "dosing"
-    if p[1] >= STRONG_DOSING and p[1] >= max(p[0], p[2]) and use_words(question) \
+    if p[1] >= STRONG_DOSING and p[1] >= max(p[0], p[2]) \
+            and (use_words(question) or speaks_for_self(question)) \
             and (not benign_context(question) or speaks_for_self(question)) \
             and (p[1] >= STRONG_DOSING_OVER_LOOKALIKE or benign_neighbours() < BENIGN_NEIGHBOURS):
         return "dosing"

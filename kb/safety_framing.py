@@ -42,7 +42,8 @@ RESEARCH = _rx(
     r"researchers|fda|dea|policy|insurance|medicaid|medicare|va|patients|clinics?|psychiatrists?|"
     r"prescri(?:bers?|ptions?|bing)|legal(?:ly)?|statistics|stats|numbers|data|grant|report|article|quiz|exam|"
     r"right to try|expanded access|compassionate use|doctors|physicians|pharmacies|pharmacists|"
-    r"hospitals|rescheduled|rescheduling|approved|approval|formulary|programs?|late stage)\b|"
+    r"hospitals|rescheduled|rescheduling|approved|approval|formulary|programs?|late stage|"
+    r"training|trainings|curriculum|workshop|in-service)\b|"
     r"\bread about\b|\bpublished\b",
 )
 # A practitioner asking how to respond to a client is asking for guidance, not for drugs.
@@ -53,6 +54,10 @@ PRACTITIONER_GUIDANCE = _rx(
     r"\b(?:can|should|may) i (?:tell|share (?:it )?with|explain (?:it )?to|say to)\b(?! them the best)",
     r"\b(?:advice|information|resources|tips|harm reduction)\b[^.?!]{0,20}\b(?:can|should|do) i "
     r"(?:give|offer|share)\b",
+    # design 10: "any guidance on how to discuss risk with him?"
+    r"\b(?:guidance|advice|tips|help)\b[^.?!]{0,12}\b(?:on|for|about|with) (?:how (?:to|i can|i "
+    r"should) )?(?:discuss|talk|approach|respond|address|bring (?:it |this )?up|handle|support|"
+    r"counsel|frame|raise)\b",
 )
 THIRD_PERSON = _rx(
     # not the writer's own identity ("i'm a veteran and i've thought about suicide")
@@ -62,6 +67,16 @@ THIRD_PERSON = _rx(
     r"\bi case ?manage\b", r"\b(?:a|one|our|my) group member\b|^group member\b",
     r"\b(?:i'm|i am|im|as) an? (?:\w+ )?(?:social worker|case (?:manager|worker)|counselor|therapist|nurse|"
     r"teacher|clinician|peer specialist)\b",
+
+    # Design 10: clinicians' and other helpers' shorthand ("psych nurse on nights. pt just told
+    # me", "shift note: pt in bed 4", "teacher here,", "school counselor.", "my parolee").
+    r"\bpts?\b|\bshift note\b|\b(?:bed|rm|room) \d+\b|\b\d{1,2} ?[mf]\b",
+    r"^(?:[\w']+ ){0,5}(?:nurse|counsel?lor|teacher|chaplain|officer|mentor|volunteer|"
+    r"supervisor|worker|specialist|coach|pastor|therapist|clinician|doctor|physician|psychiatrist|"
+    r"psychologist|medic|paramedic|emt)s?(?: here| on nights| on days)?\b"
+    r"(?=[,.:;]| here| on| at| in| for| with)",
+    r"\b(?:parolees?|probationers?|foster (?:youth|kids?|child(?:ren)?)|\w+ graders?|mentees?|"
+    r"campers?|residents?|inmates?|detainees?)\b",
 )
 # The writer's own danger: the first-person crisis reply, even from a practitioner.
 FIRST_PERSON_CRISIS = _rx(

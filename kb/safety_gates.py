@@ -63,7 +63,8 @@ HARM_WORDS = _rx(
 IDIOM = _rx(
     r"\b(?:be|is|was) the death of me\b|\bcould kill for\b|\bdying (?:to|for) (?:know|see|try|get|"
     r"hear|go|a)\b|\bdying (?:of )?laugh\w*|\bkilling it\b|\bcrawl (?:under|into) a (?:rock|hole)\b|"
-    r"\bdead to me\b|\bkilled it\b|\bdied laughing\b",
+    r"\bdead to me\b|\bkilled it\b|\bdied laughing\b|\bdie (?:of|from) (?:embarrassment|shame|"
+    r"boredom|cringe|laughter|laughing)\b|\bdie laughing\b",
 )
 
 THERAPY = _rx(r"\b(?:therapy|therapies|therapist|sessions?|treatment|clinics?)\b")
@@ -98,6 +99,17 @@ def distress_words(text: str) -> bool:
 def drug_words(text: str) -> bool:
     """Any word about MDMA, doses or supply (the model's dosing vote needs one)."""
     return bool(DRUG_TALK.search(normalise(text)))
+
+
+# Design 10: words of the scene, not of the drug ("how do i make lumpia crispy for a party"): on
+# their own they do not admit the model's ordinary dosing vote.
+_SCENE_ONLY = re.compile(r"\b(?:high|trip\w*|rave|festival|edc|party|cook\w*|press\w*|crystal|"
+                         r"powder|flip)\b")
+
+
+def drug_words_beyond_scene(text: str) -> bool:
+    t = _SCENE_ONLY.sub(" ", normalise(text))
+    return bool(DRUG_TALK.search(t))
 
 
 # Design 7: the model's strong dosing vote (kb/safety.py) needs a word of use or supply, which

@@ -102,7 +102,14 @@ def _about_other(question: str) -> bool:
                     r"|\b(?:after|when) (?:i'?m|im|i am) gone\b|"
                     r"(?:^|[.,;] ?)won'?t (?:be )?need(?:ing)? (?:them|it|these|those|any)\b|"
                     r"\bi (?:picked|chose|set)\b|^(?:i'?ve |ive |i have |i'?m |im |i )?(?:been )?"
-                    r"stockpil", t)
+                    r"stockpil"
+                    # design 10: the writer's own leave-taking, told with or without "I"
+                    # ("wrote letters to my mom and sister tonight", "i transferred my savings to
+                    # my little brother"), and wanting to join someone who died
+                    r"|^(?:i |i'?ve |ive |i have |i'?m |im )?(?:already |finally |just )?(?:been )?"
+                    r"(?:wrote|written|writing|said|gave|given|giving|transferred|sent|asked|"
+                    r"made sure|put|left|started giving|paid|cancell?ed|took)\b"
+                    r"|\bi (?:want|wanna|need) to be with (?:him|her|them|my)\b", t)
     if not named or own:
         return False
     # "told my mom I love her for the last time": the relative receives the writer's act.
