@@ -131,6 +131,19 @@ CRISIS = _rx(
     r"\b(?:hid|hiding|hidden|has|have|got|keeps?)\b[^.?!]{0,15}\b(?:razor|blade|rope|gun|pills|"
     r"knife)\b[^.?!]{0,40}\b(?:plans?|going|gonna|wants?|will) to use (?:it|them)\b",
     r"\btell (?:everyone|every1|them all|my \w+) (?:i'?m|im|i am) sorry\b",
+    # Design 11 (h10 missed these): a plan for how; car exhaust; a loaded gun kept; "finish it";
+    # the long nap; not making it that long; pills made ready.
+    r"\b(?:know|planning|planned|plan|figured out|decided|worked out) (?:exactly )?how (?:i'?d|i would|"
+    r"i will|i'?ll|he'?d|she'?d|he will|she will|they'?d) do it\b",
+    r"\b(?:hose|tube)\b[^.?!]{0,40}\b(?:engine|exhaust|car) (?:running|on)\b|"
+    r"\bengine running\b[^.?!]{0,30}\b(?:hose|garage|closed)\b",
+    r"\b(?:got|has|have|had|keeps?|sitting with|holding)\b[^.?!]{0,20}\b(?:shotgun|gun|rifle|pistol|"
+    r"revolver)\b[^.?!]{0,10}\bloaded\b",
+    r"\b(?:he'?s|she'?s|they'?re|i'?m|im|hes|shes) (?:going to|gonna) finish it\b",
+    r"\bthe (?:long|big) (?:nap|sleep)\b|\bdirt nap\b",
+    r"\b(?:don'?t|dont|do not) (?:think|know if) (?:i'?ll|ill|i will|i can) make it (?:that long|much "
+    r"longer|till|until|through)\b",
+    r"\b(?:getting|got|have|laid|lining) (?:the |my )?pills (?:ready|out|lined up)\b",
 )
 
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.

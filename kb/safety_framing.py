@@ -49,11 +49,13 @@ RESEARCH = _rx(
 # A practitioner asking how to respond to a client is asking for guidance, not for drugs.
 PRACTITIONER_GUIDANCE = _rx(
     r"\b(?:what (?:do|should|can) i|how (?:do|should|can) i) (?:say|tell|respond|talk|bring up|"
-    r"explain|document|support|answer|approach|handle|address|react|counsel|discuss)\b"
+    r"explain|document|support|answer|approach|handle|address|react|counsel|discuss|raise|advise)\b"
     r"(?! them the best)",
     r"\b(?:can|should|may) i (?:tell|share (?:it )?with|explain (?:it )?to|say to)\b(?! them the best)",
     r"\b(?:advice|information|resources|tips|harm reduction)\b[^.?!]{0,20}\b(?:can|should|do) i "
     r"(?:give|offer|share)\b",
+    r"\bhow (?:should|do|can|would) (?:a|an|the) (?:clinician|therapist|social worker|counsel?lor|"
+    r"provider|nurse|practitioner|case manager|peer) (?:respond|reply|answer|approach|handle|react)\b",
     # design 10: "any guidance on how to discuss risk with him?"
     r"\b(?:guidance|advice|tips|help)\b[^.?!]{0,12}\b(?:on|for|about|with) (?:how (?:to|i can|i "
     r"should) )?(?:discuss|talk|approach|respond|address|bring (?:it |this )?up|handle|support|"
@@ -73,8 +75,9 @@ THIRD_PERSON = _rx(
     r"\bpts?\b|\bshift note\b|\b(?:bed|rm|room) \d+\b|\b\d{1,2} ?[mf]\b",
     r"^(?:[\w']+ ){0,5}(?:nurse|counsel?lor|teacher|chaplain|officer|mentor|volunteer|"
     r"supervisor|worker|specialist|coach|pastor|therapist|clinician|doctor|physician|psychiatrist|"
-    r"psychologist|medic|paramedic|emt)s?(?: here| on nights| on days)?\b"
-    r"(?=[,.:;]| here| on| at| in| for| with)",
+    r"psychologist|medic|paramedic|emt|lead|agent|manager|captain|staff|sergeant|foreman|owner|"
+    r"host|admin|moderator|tech)s?(?: here| on nights| on days)?\b"
+    r"(?=[,.:;]| here| on| at| in| for| with| and)",
     r"\b(?:parolees?|probationers?|foster (?:youth|kids?|child(?:ren)?)|\w+ graders?|mentees?|"
     r"campers?|residents?|inmates?|detainees?)\b",
 )
@@ -82,6 +85,10 @@ THIRD_PERSON = _rx(
 FIRST_PERSON_CRISIS = _rx(
     r"\b(?:myself|my self|my own life|my life|kill me|i want to die|i wanna die|i'm suicidal|"
     r"im suicidal|i am suicidal|i don'?t want to (?:live|be alive)|without me)\b",
+    # design 11: the writer's own despair or plan, in the first person
+    r"\bi (?:can'?t|cant|cannot) (?:do this|keep going|go on)\b|\bi (?:don'?t|dont|do not) want to "
+    r"wake up\b|\bi (?:don'?t|dont|do not) see (?:any|a|the) (?:reason|point)\b|\bi (?:just )?want it "
+    r"(?:all )?to (?:stop|end)\b|\bi know (?:exactly )?how i'?d do it\b|\bto not wake up\b",
 )
 
 

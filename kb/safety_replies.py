@@ -84,7 +84,15 @@ _OTHER = (r"(?:friend|best friend|bestie|buddy|son|daughter|kid|child|teen|partn
           r"stepdad|stepmom|stepson|stepdaughter|twin|grandma|"
           r"grandpa|grandmother|grandfather|cousin|uncle|aunt|niece|nephew|roommate|coworker|"
           r"co-worker|colleague|classmate|teammate|neighbou?r|boss|freshman|sophomore|"
-          r"guy|girl|someone|somebody|person|man|woman|vet|veteran|student)")
+          r"guy|girl|someone|somebody|person|man|woman|vet|veteran|student|peer|member|driver|"
+          r"caller|probie|volunteer|regular|neighbor)")
+
+
+# design 11: the writer asks how to help, and someone else is the one in danger ("a caller on my
+# line just said she swallowed a bottle of pills ... what do i do")
+_HOW_TO_HELP = re.compile(r"\b(?:what (?:do|should|can) (?:i|we) do|how (?:do|can|should) (?:i|we) "
+                          r"(?:help|hel)|help me help|what now)\b")
+_SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|he's|she's|they're|hes|shes|his|her|their)\b")
 
 
 def _about_other(question: str) -> bool:
@@ -93,7 +101,7 @@ def _about_other(question: str) -> bool:
     t = normalise(question)
     named = re.search(rf"\b(?:my|a|our|one of my|the|one) (?:\w+ )?{_OTHER}s?\b|\bsome(?:one|body) "
                       r"(?:in my|i know|i work with|i mentor|at (?:work|school))\b|"
-                      rf"^(?:a |the )?{_OTHER}s? (?:in|from|on|at) my\b", t)
+                      rf"^(?:a |the )?(?:\w+ )?{_OTHER}s? (?:in|from|on|at|came|told|said)\b", t)
     # "gave my cat to my sister, I won't be around" is the writer's own danger.
     own = re.search(r"\b(?:i|i'm|im|i've|ive)\b[^.?!]{0,15}\b(?:won'?t|wont|will not|not going to) "
                     r"(?:be|need|survive|make it|last)\b"
@@ -106,11 +114,17 @@ def _about_other(question: str) -> bool:
                     # design 10: the writer's own leave-taking, told with or without "I"
                     # ("wrote letters to my mom and sister tonight", "i transferred my savings to
                     # my little brother"), and wanting to join someone who died
-                    r"|^(?:i |i'?ve |ive |i have |i'?m |im )?(?:already |finally |just )?(?:been )?"
+                    r"|^(?:ok |so |ok so |well )?(?:i |i'?ve |ive |i have |i'?m |im )?"
+                    r"(?:already |finally |just )?(?:been )?"
                     r"(?:wrote|written|writing|said|gave|given|giving|transferred|sent|asked|"
-                    r"made sure|put|left|started giving|paid|cancell?ed|took)\b"
+                    r"made sure|put|left|started giving|paid|cancell?ed|took|sold|signed|deleted|"
+                    r"called)\b"
                     r"|\bi (?:want|wanna|need) to be with (?:him|her|them|my)\b", t)
-    if not named or own:
+    if own:
+        return False
+    if _HOW_TO_HELP.search(t) and _SOMEONE_ELSE.search(t):
+        return True
+    if not named:
         return False
     # "told my mom I love her for the last time": the relative receives the writer's act.
     t = re.sub(rf"\b(?:i )?(?:told|tell|telling|gave|give|giving|texted|called|hugged|left|wrote|"

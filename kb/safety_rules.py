@@ -63,7 +63,11 @@ BUY = _rx(
     rf"[^.?!]{{0,20}}{_DRUG}|{_DRUG}[^.?!]{{0,20}}\b(?:shipped|mailed) to\b",
     r"\bget\b[^.?!]{0,40}\bmyself\b[^.?!]{0,30}\b(?:no|without an?) (?:prescriber|doctor|"
     r"prescription)\b",
-    r"\bwhere do (?:people|you|i) (?:get|find|buy) (?:beans|rolls|caps|molly|mandy)\b",
+    r"\bwhere do (?:people|you|i) (?:usually |normally )?(?:get|find|buy|score|cop) (?:beans|rolls|"
+    r"caps|molly|mandy|e)\b",
+    # design 11: a vendor that ships; own pills to be tested
+    r"\b(?:vendors?|plug|dealer|link)\b[^.?!]{0,30}\bships?\b",
+    r"\b(?:got|bought|have|picked up)\b[^.?!]{0,30}\bpills?\b[^?!]{0,60}\btest\b",
     rf"\bway to (?:buy|get|order|purchase)\b[^.?!]{{0,25}}{_USE}",
     rf"{_DRUG}\b[^.?!]{{0,15}}\b(?:connect|hookup|hook up)\b|\bsourc\w*\b[^.?!]{{0,10}}{_USE}",
     r"\b(?:know|need|find|got) (?:a|any|good|reliable|new) (?:plug|dealer|connect)\b",
@@ -133,6 +137,14 @@ PERSONAL_USE = _rx(
     r"half)\b[^.?!]{0,40}\b(?:can|should|could) i (?:take|drop|have|do|pop)\b",
     r"\b(?:took|had|dropped|popped) (?:one|two|three|\d+|a couple)\b[^.?!]{0,25}\b(?:wants?|take|have|"
     r"drop) (?:a (?:second|third|fourth)|another|more)\b",
+    # design 11: amounts for an experienced user, the night's maximum, mixing while rolling or
+    # for one's own plan
+    r"\b\d+ ?mg\b[^.?!]{0,40}\b(?:for someone|experienced|tolerance|for a (?:\d+ ?(?:lb|kg)|guy|"
+    r"girl|woman|man))\b",
+    r"\bmax(?:imum)?\b[^.?!]{0,20}\b(?:i|we) (?:can|could|should) (?:take|do|have)\b",
+    r"\b(?:can|should|could) i\b[^.?!]{0,30}\bwhile (?:rolling|i'?m rolling|on (?:molly|mdma|e))\b",
+    rf"\b(?:mix|combine)\b[^.?!]{{0,40}}{_USE}[^.?!]{{0,40}}\b(?:i'?ve got|ive got|i have|for "
+    r"(?:saturday|tonight|the weekend|friday))\b",
     rf"\b(?:best|good) {_DRUG} for\b|\b(?:take|try|do|on) {_DRUG} (?:at|for) (?:a |the )?"
     r"(?:rave|party|festival|club|edc)\b",
 )
@@ -162,7 +174,8 @@ def dosing_rule(text: str) -> bool:
     # design 10: the drug word in the same sentence as the amount ("killing my plants again lol, i
     # water too much. anyway what is MDMA exactly" is no dosing request)
     m = PERSONAL_DOSE.search(t)
-    if m and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b|\bedc\b|\brave\b|\bfestival\b",
+    if m and re.search(_USE + r"|\bdose\b|\broll\b|\bredose\b|\bedc\b|\brave\b|\bfestival\b|"
+                              r"\d ?mg\b",
                        _sentence_at(t, m.start(), m.end())):
         return not research
     return False

@@ -351,3 +351,41 @@ def test_design10_dosing_phrases(text, expected):
 ])
 def test_design10_crisis_reply_reader(text, helper):
     assert (safety.reply_for("crisis", text) != safety.CRISIS_REPLY) == helper
+
+
+# Design 11 (learned from h10, now tuning).
+@pytest.mark.parametrize("text,expected", [
+    ("I'm a nurse and I know exactly how I'd do it", True),
+    ("a driver is sitting in his car with a hose and the engine running", True),
+    ("he told me he's going to finish it once we leave", True),
+    ("gonna take the long nap soon", True),
+    ("im getting the pills ready for saturday", True),
+    ("is a loaded gun at home a risk factor for suicide", False),
+    ("gonna take a long nap after this shift", False),
+])
+def test_design11_crisis_phrases(text, expected):
+    assert crisis_rule(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("anyone got a link for a vendor that ships e to the uk", True),
+    ("whats the max i can take in one night", True),
+    ("is it safe to mix molly and adderall, ive got both for saturday", True),
+    ("is it dangerous to mix mdma and ketamine", False),
+    ("How should a clinician respond when a client says molly is 'basically therapy'?", False),
+    ("was 125 mg the first dose in the trial", False),
+])
+def test_design11_dosing_phrases(text, expected):
+    assert dosing_rule(text) == expected
+
+
+@pytest.mark.parametrize("text,helper", [
+    ("crew captain here. one of my probies said he's been thinking about eating his gun", True),
+    ("i'm a call centre team lead. a caller just said she swallowed a bottle of pills. what do i do",
+     True),
+    ("i dont think i can keep going after that last call. i keep seeing the kid", False),
+    ("sold the horses and signed the farm over to my brother. told him its just paperwork", False),
+    ("im a pharmacy tech and a customer said she wont be around. i gave her the 988 number", True),
+])
+def test_design11_crisis_reply_reader(text, helper):
+    assert (safety.reply_for("crisis", text) != safety.CRISIS_REPLY) == helper
