@@ -77,11 +77,12 @@ CRISIS = _rx(
     r"\b(?:i'm|im|i am|standing|going to|go to|looked up|heading to)\b[^.?!]{0,20}\b(?:bridge|"
     r"ledge|rooftop|train tracks)\b",
     r"\bcheck(?:ing)? out (?:for good|permanently|forever)\b",
-    r"\b(?:pills|meds|medication|bottle)\b[^.?!]{0,40}\b(?:all at once|them all)\b",
+    r"\b(?:pills|meds|medication|bottle|tablets)\b[^.?!]{0,40}\b(?:all at once|them all)\b",
     r"\bsaving (?:up )?(?:my |her |his )?(?:pills|meds)\b",
     r"\b(?:gave|giving|given) away (?:my|her|his|their|all)\b|\b(?:won'?t|wont) need (?:them|it|"
     r"my|these|anything|any of)\b",
-    r"\b(?:painless|quick|quickest|easiest|surest) way to (?:go|die|end)\b",
+    r"\b(?:painless|quick|quickest|easiest|surest|least painful|most painless) (?:way|method)s? to "
+    r"(?:go|die|end)\b",
     r"\b(?:wrote|written|writing|finished) (?:my )?(?:will|suicide note|last letter)\b",
     r"\b(?:looking at|staring at|holding) (?:the|my|a) (?:pill bottle|pills|gun|rope|knife)\b",
     # "SI", suicidal ideation, as clinicians and clients write it (design 7; h6 missed "client
@@ -144,6 +145,17 @@ CRISIS = _rx(
     r"\b(?:don'?t|dont|do not) (?:think|know if) (?:i'?ll|ill|i will|i can) make it (?:that long|much "
     r"longer|till|until|through)\b",
     r"\b(?:getting|got|have|laid|lining) (?:the |my )?pills (?:ready|out|lined up)\b",
+    # Design 12 (h11 missed these): every pill; letting go from a height; which floor to jump
+    # from; a letter explaining why; helium; stepping in front of a train; a few common phrases in
+    # Spanish and Tagalog.
+    r"\b(?:take|swallow|down)\b[^.?!]{0,10}\bevery (?:pill|tablet|one)\b",
+    r"\b(?:climb|jump|go up)\b[^.?!]{0,30}\band let go\b",
+    r"\bwhat floor\b[^.?!]{0,30}\bjump\b|\bjump from\b[^.?!]{0,20}\b(?:floor|height|bridge|roof)\b",
+    r"\b(?:letter|note)s? (?:to everyone |to my family )?explaining why\b",
+    r"\bhelium\b[^.?!]{0,40}\b(?:you know what for|bag|hood|for myself|to end)\b",
+    r"\bstep (?:out )?in front of (?:a|the) (?:train|bus|truck|car)\b",
+    r"\b(?:quiero morir(?:me)?|me quiero (?:morir|matar)|no quiero vivir|gusto ko (?:nang |na )?mamatay|"
+    r"magpapakamatay|magpakamatay)\b",
 )
 
 # A crisis phrase inside these is a statistic, a project or a process, not a person in danger.

@@ -43,7 +43,7 @@ RESEARCH = _rx(
     r"prescri(?:bers?|ptions?|bing)|legal(?:ly)?|statistics|stats|numbers|data|grant|report|article|quiz|exam|"
     r"right to try|expanded access|compassionate use|doctors|physicians|pharmacies|pharmacists|"
     r"hospitals|rescheduled|rescheduling|approved|approval|formulary|programs?|late stage|"
-    r"training|trainings|curriculum|workshop|in-service)\b|"
+    r"training|trainings|curriculum|workshop|in-service|supplemental dose)\b|"
     r"\bread about\b|\bpublished\b",
 )
 # A practitioner asking how to respond to a client is asking for guidance, not for drugs.
@@ -87,7 +87,8 @@ FIRST_PERSON_CRISIS = _rx(
     r"im suicidal|i am suicidal|i don'?t want to (?:live|be alive)|without me)\b",
     # design 11: the writer's own despair or plan, in the first person
     r"\bi (?:can'?t|cant|cannot) (?:do this|keep going|go on)\b|\bi (?:don'?t|dont|do not) want to "
-    r"wake up\b|\bi (?:don'?t|dont|do not) see (?:any|a|the) (?:reason|point)\b|\bi (?:just )?want it "
+    r"wake up\b|\bi (?:don'?t|dont|do not) see (?:any|a|the) (?:reason|point)\b|\bi (?:\w+ )?(?:want|"
+    r"wanna) to die\b|\bwhat if i just\b|\bi (?:just )?want it "
     r"(?:all )?to (?:stop|end)\b|\bi know (?:exactly )?how i'?d do it\b|\bto not wake up\b",
 )
 

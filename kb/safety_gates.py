@@ -153,9 +153,17 @@ _PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|myself|mine|we|us|our|he|she
                      r"sister|mom|dad)\b")
 
 
+# Design 12: a short question naming no one ("What happens next?", a default-set follow-up the
+# retrained model gave a crisis vote) counts as general too.
+_SHORT_QUESTION = re.compile(r"^(?:what|how|when|where|why|which|who|is|are|does|do|did|can|will|"
+                             r"was|were)\b[^?]*\?$")
+
+
 def general_question(text: str) -> bool:
-    t = normalise(text)
-    return bool(_GENERAL_QUESTION.search(t)) and not _PERSON.search(t)
+    t = normalise(text).strip()
+    if _PERSON.search(t):
+        return False
+    return bool(_GENERAL_QUESTION.search(t)) or (len(t.split()) <= 6 and bool(_SHORT_QUESTION.match(t)))
 
 
 def work_context(text: str) -> bool:

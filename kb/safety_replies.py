@@ -93,6 +93,11 @@ _OTHER = (r"(?:friend|best friend|bestie|buddy|son|daughter|kid|child|teen|partn
 _HOW_TO_HELP = re.compile(r"\b(?:what (?:do|should|can) (?:i|we) do|how (?:do|can|should) (?:i|we) "
                           r"(?:help|hel)|help me help|what now)\b")
 _SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|he's|she's|they're|hes|shes|his|her|their)\b")
+# design 12: someone reported in the third person by any name ("one of my wrestlers left a
+# voicemail", "a patron said he's going to walk into traffic", "one of my handlers told me she's")
+_REPORTED = re.compile(r"\bone of (?:my|our|the) (?:\w+ ){0,2}\w+s?\b|\b(?:told|texted|messaged|"
+                       r"emailed) me (?:that )?(?:he|she|they)\b|\b(?:said|says|saying) (?:that )?(?:he|she|"
+                       r"they)(?:'s| is| was| will| wants| has|'ll)\b")
 
 
 def _about_other(question: str) -> bool:
@@ -118,11 +123,11 @@ def _about_other(question: str) -> bool:
                     r"(?:already |finally |just )?(?:been )?"
                     r"(?:wrote|written|writing|said|gave|given|giving|transferred|sent|asked|"
                     r"made sure|put|left|started giving|paid|cancell?ed|took|sold|signed|deleted|"
-                    r"called)\b"
+                    r"called|told|set|topped|going through|leaving)\b"
                     r"|\bi (?:want|wanna|need) to be with (?:him|her|them|my)\b", t)
     if own:
         return False
-    if _HOW_TO_HELP.search(t) and _SOMEONE_ELSE.search(t):
+    if (_HOW_TO_HELP.search(t) or _REPORTED.search(t)) and _SOMEONE_ELSE.search(t):
         return True
     if not named:
         return False

@@ -22,7 +22,8 @@ MAKE = _rx(
     rf"(?:up )?(?:my own |some |pure )?{_DRUG}"
     r"(?!\s*(?:-|\s)?(?:assisted|therapy|th\w{1,4}p(?:y|ies)\b|treatment|trials?|research|stud\w+|"
     r"sessions?|available|"
-    r"accessible|affordable|legal|a |an |the |more |less |cheaper|schedule|covered))",
+    r"accessible|affordable|legal|a |an |the |more |less |cheaper|schedule|covered|at (?:a |scale|"
+    r"cost)|for (?:therapy|trials?|research|clinics?|patients)|prescrib\w*|reschedul\w*))",
     rf"\bsynthes[ie]s\w*\b[^.?!]{{0,30}}{_DRUG}|{_DRUG}[^.?!]{{0,20}}\bsynthes\w*",
     r"\bprecursors?\b|\b(?:iso)?safrole\b|\bsassafras\b|\bpmk\b|\bhelional\b|\bpiperonal\b|"
     r"\bmdp-?2-?p\b|\breductive amination\b|\bhome lab\b",
@@ -67,6 +68,10 @@ BUY = _rx(
     r"caps|molly|mandy|e)\b",
     # design 11: a vendor that ships; own pills to be tested
     r"\b(?:vendors?|plug|dealer|link)\b[^.?!]{0,30}\bships?\b",
+    r"\b(?:telegram|snapchat|discord|reddit|signal|wickr)\b[^.?!]{0,30}\b(?:buy|get|order|score|cop)\b|"
+    r"\b(?:online|darknet|dark web) market\b",
+    rf"\b(?:anyone|anybody|who) (?:here )?sells? {_DRUG}",
+    r"\b(?:get|buy|find|score)\b[^.?!]{0,15}\b\d+ (?:caps|pills|tabs|points|pingers)\b",
     r"\b(?:got|bought|have|picked up)\b[^.?!]{0,30}\bpills?\b[^?!]{0,60}\btest\b",
     rf"\bway to (?:buy|get|order|purchase)\b[^.?!]{{0,25}}{_USE}",
     rf"{_DRUG}\b[^.?!]{{0,15}}\b(?:connect|hookup|hook up)\b|\bsourc\w*\b[^.?!]{{0,10}}{_USE}",
@@ -109,7 +114,12 @@ PERSONAL_USE = _rx(
     r"turned|pure|cut with)\b",
     r"\b(?:marquis|mecke|simon'?s|reagent|ehrlich|hofmann|froehde|mandelin|liebermann)\b"
     r"[^.?!]{0,40}\b(?:my|mdma turn)\b",
-    r"\bcandy ?flip|\bhippie ?flip|\bmake (?:my |the )?roll\b|\bredose\b",
+    r"\bcandy ?flip|\bhippie ?flip|\bmake (?:my |the )?roll\b|\bredos(?:e|ing|ed)\b",
+    # design 12: redosing in other words, own plans with amounts, what is left
+    r"\b(?:dropped|took|had)\s+(?:\d+|a|one|half)\b[^.?!]{0,40}\b(?:bump|top up|top-up|another|more)\b",
+    r"\b(?:want|wanna|going|planning) to go (?:to|up to) \d+\b|\bif i (?:drop|take|do) \d+\b",
+    r"\bgot (?:\d+|a few|some|two|three) (?:caps|pills|tabs|pingers|points) left\b",
+    r"\bshould i (?:take|drop|have|do|bomb) (?:another|more|a second|the other half)\b",
     r"\b(?:therapy|session|trip) on myself\b",
     r"\bhow (?:many|much) (?:tabs|caps|points|rolls|beans|presses)\b",
     r"\b(?:safe|ok|okay|fine) to (?:take|do|drop) (?:\d+|two|three|another|a second|more)\b",

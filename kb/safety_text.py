@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_DRUG = r"(?:mdma|molly|mollies|ecstasy|ecstacy|extasy|\bxtc\b|mandy|\be\b pills?)"
+_DRUG = (r"(?:mdma|molly|mollies|ecstasy|ecstacy|extasy|\bxtc\b|mandy|\be\b pills?|pingers?|eccies|"
+         r"eckies|eccys?|pressies)")
 _SELF = r"(?:myself|my self|myslef|meself)"
 _THEM = r"(?:himself|herself|themselves|themself)"
 _WANT = r"(?:wants?|wanna|going|gonna|plan|planning|ready|trying|need|wish|decided)"

@@ -180,7 +180,7 @@ def test_shipped_weights_are_small_and_come_from_the_tuning_part(embedder):
     from eval.safety_set import load_safety_set
     from eval.safety_train import train
 
-    # Weights plus the tuning part's float16 vectors for the look-alike check: under the
+    # Weights plus the tuning part's int8 vectors for the look-alike check: under the
     # repository's 5 MB per-file limit.
     assert safety.MODEL_PATH.stat().st_size < 5_000_000
     shipped = safety.load_model()
@@ -389,3 +389,44 @@ def test_design11_dosing_phrases(text, expected):
 ])
 def test_design11_crisis_reply_reader(text, helper):
     assert (safety.reply_for("crisis", text) != safety.CRISIS_REPLY) == helper
+
+
+# Design 12 (learned from h11, now tuning).
+@pytest.mark.parametrize("text,expected", [
+    ("i want to take every pill i have and not come out", True),
+    ("can you tell me the least painful way to go", True),
+    ("researching what floor you need to jump from", True),
+    ("just ordered a lot of helium, you know what for", True),
+    ("gusto ko nang mamatay", True),
+    ("helium balloons for the party", False),
+])
+def test_design12_crisis_phrases(text, expected):
+    assert crisis_rule(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("what's the best telegram group to buy eccies in london", True),
+    ("dropped 100 at 11pm, thinking of a small bump around 1", True),
+    ("my pinger's kicking in slowly, should i take another quarter", True),
+    ("What would it take to produce mdma at a cost that makes therapy affordable?", False),
+    ("who will produce mdma for therapy if lykos drops out?", False),
+    ("which trial participants took another dose", False),
+])
+def test_design12_dosing_phrases(text, expected):
+    assert dosing_rule(text) == expected
+
+
+def test_neighbour_vectors_ship_as_int8_and_stay_close():
+    from kb.safety_model import _dequantised, _quantised
+
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(50, 384)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    stored = _quantised(v)
+
+    class _Npz(dict):
+        files = property(lambda self: list(self))
+
+    back = _dequantised(_Npz(stored))
+    assert stored["neighbours_q"].dtype == np.int8
+    assert np.abs(back - v).max() <= np.abs(v).max() / 254 + 1e-3
