@@ -199,9 +199,9 @@ def test_the_safety_set_is_large_and_keeps_a_held_out_part():
     cases = load_safety_set()
     held = [c for c in cases if c.split == "heldout"]
     assert len(cases) >= 400
-    # The held-out part is h11 (1,981 messages by five independent authors): more than a quarter
-    # of the file, as issue 12 asks (docs/safety.md).
-    assert len(held) >= 0.25 * len(cases) and all(c.id.startswith("h11") for c in held)
+    # The held-out part is h12 (2,785 messages by seven independent authors): more than a
+    # quarter of the file, as issue 12 asks (docs/safety.md).
+    assert len(held) >= 0.25 * len(cases) and all(c.id.startswith("h12") for c in held)
     assert {c.label for c in held} == {"crisis", "dosing", "none"}
     assert len({c.message.lower() for c in cases}) == len(cases)
 
