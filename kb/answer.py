@@ -44,10 +44,10 @@ def sources_for(quote: str, chunk) -> tuple[list, str]:
     """The publications behind a quote, and whose they are: `sentence` (cited inline in the quote,
     or the document has only one source), `passage` (cited elsewhere in its passage) or
     `document` (the passage cites nothing: the document's sources)."""
-    own = [src for src in chunk.sources if src.cite and src.cite in quote]
+    own = [src for src in chunk.sources if src.cited_in(quote)]
     if own or len(chunk.sources) <= 1:
         return own or list(chunk.sources), "sentence"
-    passage = [src for src in chunk.sources if src.cite and src.cite in chunk.text]
+    passage = [src for src in chunk.sources if src.cited_in(chunk.text)]
     if passage:
         return passage, "passage"
     return list(chunk.sources), "document"

@@ -52,7 +52,7 @@ def caveat(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]],
 def _quotes_retracted(chosen: Sequence[Candidate], pool: Mapping[str, Sequence[Chunk]]) -> bool:
     """A quoted sentence cites a publication its document elsewhere says was retracted."""
     for c in chosen:
-        cites = [src.cite for src in c.hit.chunk.sources if src.cite and src.cite in c.text]
+        cites = [src.cite for src in c.hit.chunk.sources if src.cited_in(c.text)]
         for chunk in pool.get(c.hit.chunk.doc_id, ()):
             for s, e in chunk.sentences:
                 text = chunk.text[s:e]

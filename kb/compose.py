@@ -167,7 +167,7 @@ def candidates(hits: Sequence[Hit], query_vecs: Sequence[np.ndarray], focus: Foc
             score += term + _place_term(text, focus)
             overlap = sent.overlap(focus.terms, text) if focus.terms else 0.0
             score += W_BODY_LEX * overlap
-            cited = any(src.cite and src.cite in text for src in c.sources)
+            cited = any(src.cited_in(text) for src in c.sources)
             out.append(Candidate(hit, hi, si, text, vecs[si], score, key, sent.word_set(text),
                                  sent.leans_back(text), overlap, cited))
     return out

@@ -41,6 +41,11 @@ class PlaceTable:
 
     names: dict[str, str]  # lower-case name -> canonical name
     cache: dict = field(default_factory=dict, compare=False)
+    pattern: re.Pattern | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.names and self.pattern is None:
+            object.__setattr__(self, "pattern", _pattern(tuple(self.names)))
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> PlaceTable:
@@ -60,14 +65,12 @@ class PlaceTable:
             return hit
         if len(self.cache) > 50_000:
             self.cache.clear()
-        got = frozenset(self.names[m.group(0).lower()]
-                        for m in _pattern(tuple(self.names)).finditer(text)) if self.names \
-            else frozenset()
+        got = frozenset(self.names[m.group(0).lower()] for m in self.pattern.finditer(text)) \
+            if self.pattern else frozenset()
         self.cache[text] = got
         return got
 
 
-@lru_cache(maxsize=8)
 def _pattern(names: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)

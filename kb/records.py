@@ -22,6 +22,10 @@ class Source:
     def link(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
 
+    def cited_in(self, text: str) -> bool:
+        """The text names this source inline ("... (Mitchell et al. 2023).")."""
+        return bool(self.cite) and self.cite in text
+
     def reference(self) -> str:
         """'Rigg C (2020). Title. Outlet.' then the DOI or URL, as a reference list writes it."""
         year = f"({self.year})" if self.year else ""

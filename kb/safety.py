@@ -20,7 +20,7 @@ import numpy as np
 from kb.safety_gates import (
     benign_context,
     distress_words,
-    drug_words_beyond_scene,
+    drug_words,
     general_question,
     harm_words,
     idiom,
@@ -80,7 +80,7 @@ def classify(question: str, vector: np.ndarray, model: SafetyModel | None = None
     if dosing:
         return "dosing"
     # Design 10: words of the scene alone ("for a party") do not admit this vote.
-    if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words_beyond_scene(question) \
+    if p[1] >= m.dosing_threshold and p[1] >= p[2] and drug_words(question) \
             and not benign_context(question) and benign_neighbours() < BENIGN_NEIGHBOURS:
         return "dosing"
     if p[1] >= STRONG_DOSING and p[1] >= max(p[0], p[2]) \

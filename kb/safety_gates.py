@@ -96,20 +96,16 @@ def distress_words(text: str) -> bool:
     return bool(DISTRESS.search(normalise(text)))
 
 
-def drug_words(text: str) -> bool:
-    """Any word about MDMA, doses or supply (the model's dosing vote needs one)."""
-    return bool(DRUG_TALK.search(normalise(text)))
-
-
-# Design 10: words of the scene, not of the drug ("how do i make lumpia crispy for a party"): on
-# their own they do not admit the model's ordinary dosing vote.
+# Words of the scene, not of the drug ("how do i make lumpia crispy for a party"): on their own
+# they do not admit the model's ordinary dosing vote (design 10).
 _SCENE_ONLY = re.compile(r"\b(?:high|trip\w*|rave|festival|edc|party|cook\w*|press\w*|crystal|"
                          r"powder|flip)\b")
 
 
-def drug_words_beyond_scene(text: str) -> bool:
-    t = _SCENE_ONLY.sub(" ", normalise(text))
-    return bool(DRUG_TALK.search(t))
+def drug_words(text: str) -> bool:
+    """A word about MDMA, doses or supply beyond words of the scene (the model's dosing vote
+    needs one)."""
+    return bool(DRUG_TALK.search(_SCENE_ONLY.sub(" ", normalise(text))))
 
 
 # Design 7: the model's strong dosing vote (kb/safety.py) needs a word of use or supply, which
